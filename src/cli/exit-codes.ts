@@ -1,0 +1,10 @@
+/** Documented exit codes, shared by every command. */
+export const EXIT = {
+  ok: 0,
+  /** lint: findings at or above the failing severity; diff: drift. */
+  findings: 1,
+  /** Unreadable or unparseable input, a bad option or policy, an internal error. */
+  trouble: 2,
+} as const;
+
+export class UsageError extends Error {}

@@ -1,0 +1,41 @@
+import yargs from 'yargs';
+import { parseCommand } from './parse-command';
+import { EXIT, UsageError } from './exit-codes';
+
+/** Runs the CLI and resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    let exitCode: number = EXIT.ok;
+    await yargs(argv)
+      .scriptName('ipt-lint')
+      .usage('$0 <command> [options]\n\nParse, lint, diff and trace iptables-save dumps.')
+      .command(parseCommand((code) => (exitCode = code)))
+      .option('debug', { type: 'boolean', description: 'Show stack traces of internal errors', global: true })
+      .demandCommand(1, 'Give a command, for example: ipt-lint parse dump.txt')
+      .strict()
+      .recommendCommands()
+      .completion('completion', 'Print a shell completion script')
+      .help()
+      .alias('h', 'help')
+      .version()
+      .alias('V', 'version')
+      .epilogue('Exit codes: 0 parsed cleanly, 2 errors in the input or a usage problem.')
+      .wrap(Math.min(100, process.stdout.columns ?? 80))
+      .fail((message, error) => {
+        throw error ?? new UsageError(message);
+      })
+      .parseAsync();
+    return exitCode;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`ipt-lint: ${error.message}\nRun \`ipt-lint --help\` for usage.\n`);
+      return EXIT.trouble;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`ipt-lint: internal error: ${message}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    else process.stderr.write('Run again with --debug to see where it happened, and please report it.\n');
+    return EXIT.trouble;
+  }
+}

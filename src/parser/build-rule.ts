@@ -1,0 +1,284 @@
+import type {
+  Counters,
+  ExtensionOption,
+  Family,
+  Match,
+  Parameter,
+  ParameterName,
+  Rule,
+  RuleCommand,
+  Target,
+} from '../ast';
+import type { DiagnosticKey } from '../diagnostics';
+import type { ClassifiedLine } from './classify';
+import { PARAMETER_SPELLINGS } from './classify';
+import { MATCHES, STANDARD_TARGETS, TARGETS } from './extensions';
+import { unquote } from './lexer';
+import type { CommandShape } from './line-shape';
+import { validateValue } from './values';
+
+/** Reports a problem at a word of the line being built. */
+export type Reporter = (key: DiagnosticKey, wordIndex: number, message: string) => void;
+
+/** The address family as far as the file has revealed it; a rule may settle it. */
+export interface FamilyState {
+  family: Family;
+  settled: boolean;
+}
+
+const PARAMETER_ORDER: Record<ParameterName, number> = {
+  source: 0,
+  destination: 1,
+  'in-interface': 2,
+  'out-interface': 3,
+  protocol: 4,
+  fragment: 5,
+};
+
+const COMMAND_NAMES: Record<string, RuleCommand> = {
+  append: 'append',
+  insert: 'insert',
+  deleteRule: 'delete',
+  replace: 'replace',
+  check: 'check',
+};
+
+const MAX_ARGUMENT_BYTES = 1023;
+const MAX_WORDS = 255;
+
+/** Which match modules have an option, for "did you forget -m tcp?" hints. */
+const MODULES_BY_OPTION = new Map<string, string[]>();
+for (const [module, spec] of Object.entries(MATCHES)) {
+  for (const [option, optionSpec] of Object.entries(spec.options)) {
+    for (const name of [option, ...(optionSpec.aliases ?? [])]) {
+      const modules = MODULES_BY_OPTION.get(name) ?? [];
+      modules.push(module);
+      MODULES_BY_OPTION.set(name, modules);
+    }
+  }
+}
+
+/** Builds the Rule node of a rule command line from its grammar shape and classified words. */
+export function buildRule(
+  line: ClassifiedLine,
+  shape: CommandShape & { prefix: number; counters: number },
+  lineNumber: number,
+  raw: string,
+  familyState: FamilyState,
+  report: Reporter,
+): Rule {
+  const words = line.words;
+  const columnOf = (wordIndex: number): number => words[wordIndex].column;
+  const commandType = line.tokens[shape.command].type;
+
+  if (words.length > MAX_WORDS) {
+    report('argumentLimit', MAX_WORDS, `the rule has ${words.length} words; iptables-restore takes at most ${MAX_WORDS}`);
+  }
+  for (let w = 0; w < words.length; w++) {
+    if (words[w].text.length > MAX_ARGUMENT_BYTES) {
+      report('argumentLimit', w, `this argument is ${words[w].text.length} bytes; iptables-restore takes at most ${MAX_ARGUMENT_BYTES}`);
+    }
+  }
+
+  const rule: Rule = {
+    kind: 'rule',
+    line: lineNumber,
+    column: columnOf(0),
+    command: COMMAND_NAMES[commandType],
+    chain: unquote(words[shape.operands[0]]),
+    ruleNumber: shape.ruleNumber >= 0 ? Number(words[shape.ruleNumber].text) : null,
+    position: 0,
+    counters: shape.counters >= 0 ? bracketCounters(words[shape.counters].text) : null,
+    onlyFamily: shape.prefix >= 0 ? (words[shape.prefix].text === '-6' ? 'ipv6' : 'ipv4') : null,
+    parameters: [],
+    matches: [],
+    target: null,
+    unsupportedRevision: false,
+    raw,
+  };
+
+  const slotNodes: (Match | Target | undefined)[] = new Array(line.slots.length);
+  const seenParameters = new Set<ParameterName>();
+  const ruleFamily = (): Family => rule.onlyFamily ?? familyState.family;
+
+  const matchForSlot = (slotIndex: number): Match => {
+    const slot = line.slots[slotIndex];
+    let node = slotNodes[slotIndex] as Match | undefined;
+    if (node === undefined) {
+      node = {
+        module: slot.name,
+        known: slot.spec !== null,
+        implicit: slot.implicit,
+        options: [],
+        line: lineNumber,
+        column: columnOf(slot.wordIndex),
+      };
+      slotNodes[slotIndex] = node;
+      rule.matches.push(node);
+    }
+    return node;
+  };
+
+  for (const item of shape.items) {
+    const nameWord = words[item.name];
+    if (item.bang >= 0 && item.oldBang >= 0) {
+      report('syntaxError', item.oldBang, `\`${nameWord.text}\` is negated twice; keep one \`!\``);
+    }
+    if (item.oldBang >= 0) {
+      report('oldNegation', item.oldBang, `old-style negation; write \`! ${nameWord.text} …\` (iptables 1.4.12 and later refuse \`${nameWord.text} ! …\`)`);
+    }
+    const negated = item.bang >= 0 || item.oldBang >= 0;
+
+    switch (item.kind) {
+      case 'parameter': {
+        const name = PARAMETER_SPELLINGS.get(nameWord.text) as ParameterName;
+        if (seenParameters.has(name)) {
+          report('repeatedParameter', item.name, `\`${nameWord.text}\` is given twice in one rule; iptables allows it once`);
+        }
+        seenParameters.add(name);
+        const value = item.values.length > 0 ? unquote(words[item.values[0]]) : null;
+        const parameter: Parameter = {
+          name,
+          negated,
+          value,
+          oldNegation: item.oldBang >= 0,
+          line: lineNumber,
+          column: columnOf(item.bang >= 0 ? item.bang : item.name),
+        };
+        rule.parameters.push(parameter);
+        if (value !== null) checkParameterValue(name, value, item.values[0], rule.onlyFamily !== null, familyState, report, ruleFamily);
+        break;
+      }
+      case 'match': {
+        const slotIndex = line.slots.findIndex((slot) => slot.wordIndex === item.name);
+        const match = matchForSlot(slotIndex);
+        if (!match.known) {
+          report('unknownModule', item.values[0], `unknown match module \`${match.module}\`; its options are kept as written and analysis treats it as unknown`);
+        } else {
+          const family = MATCHES[match.module].family;
+          if (family !== undefined && family !== ruleFamily() && familyState.settled) {
+            report('familyMismatch', item.values[0], `\`-m ${match.module}\` is for ${family === 'ipv4' ? 'iptables (IPv4)' : 'ip6tables (IPv6)'} only`);
+          }
+        }
+        break;
+      }
+      case 'jump':
+      case 'goto': {
+        if (rule.target !== null) {
+          report('syntaxError', item.name, `a rule has one target; this one already has \`${rule.target.kind === 'goto' ? '-g' : '-j'} ${rule.target.name}\``);
+          break;
+        }
+        const name = unquote(words[item.values[0]]);
+        const target: Target = {
+          kind: item.kind,
+          name,
+          type: item.kind === 'goto' ? 'chain' : STANDARD_TARGETS.has(name) ? 'standard' : name in TARGETS ? 'extension' : 'chain',
+          options: [],
+          line: lineNumber,
+          column: columnOf(item.name),
+        };
+        rule.target = target;
+        const slotIndex = line.slots.findIndex((slot) => slot.wordIndex === item.name);
+        if (slotIndex >= 0) slotNodes[slotIndex] = target;
+        break;
+      }
+      case 'set-counters': {
+        const [packets, bytes] = item.values.map((index) => words[index].text);
+        if (!/^\d+$/.test(packets) || !/^\d+$/.test(bytes)) {
+          report('invalidCounters', item.values[0], '`-c` takes two decimal numbers: packets and bytes');
+        } else {
+          rule.counters = { packets, bytes };
+        }
+        break;
+      }
+      case 'option':
+        addOption(item.name, item.values, negated, item.oldBang >= 0);
+        break;
+    }
+  }
+
+  function addOption(wordIndex: number, valueIndexes: number[], negated: boolean, oldNegation: boolean): void {
+    const word = words[wordIndex];
+    const owner = line.owners[wordIndex];
+    if (owner === undefined) return;
+    const option: ExtensionOption = {
+      name: owner.name,
+      spelling: word.text,
+      negated,
+      oldNegation,
+      values: valueIndexes.map((index) => unquote(words[index])),
+      line: lineNumber,
+      column: columnOf(wordIndex),
+    };
+    if (word.text === '-t' || word.text === '--table') {
+      report('tableOptionInRule', wordIndex, '`-t` cannot be used in a restore file; put the rule under the `*table` line of its table');
+      return;
+    }
+    if (owner.slot < 0) {
+      const modules = MODULES_BY_OPTION.get(owner.name);
+      const hint = modules === undefined ? '' : `; it belongs to ${modules.slice(0, 3).map((m) => `\`-m ${m}\``).join(' or ')}, load it first`;
+      report('unknownOption', wordIndex, `unknown option \`${word.text}\`${hint}`);
+      return;
+    }
+    const slot = line.slots[owner.slot];
+    if (slot.kind === 'target') {
+      const target = slotNodes[owner.slot] as Target;
+      if (slot.spec === null && target.type !== 'unknown') {
+        target.type = 'unknown';
+        report('unknownTarget', owner.slot >= 0 ? slot.wordIndex + 1 : wordIndex, `unknown target \`${slot.name}\` with options; it is kept as written and analysis treats it as unknown`);
+      }
+      target.options.push(option);
+    } else {
+      matchForSlot(owner.slot).options.push(option);
+    }
+    if (slot.spec !== null && !owner.known) {
+      report('unknownOption', wordIndex, `\`-m ${slot.name}\` has no option \`${word.text}\``);
+      return;
+    }
+    if (owner.arity > 0 && owner.taken < owner.arity) {
+      report('missingArgument', wordIndex, `\`${word.text}\` takes ${owner.arity} argument${owner.arity === 1 ? '' : 's'}, the line ends after ${owner.taken}`);
+      return;
+    }
+    const spec = slot.spec?.options[owner.name];
+    if (spec?.values !== undefined) {
+      for (let v = 0; v < valueIndexes.length; v++) {
+        const kind = spec.values[v] ?? 'string';
+        const problem = validateValue(kind, option.values[v], ruleFamily(), spec.choices);
+        if (problem !== null) report('invalidValue', valueIndexes[v], `${word.text}: ${problem}`);
+      }
+    }
+  }
+
+  rule.parameters.sort((a, b) => PARAMETER_ORDER[a.name] - PARAMETER_ORDER[b.name]);
+  return rule;
+}
+
+function checkParameterValue(
+  name: ParameterName,
+  value: string,
+  wordIndex: number,
+  prefixed: boolean,
+  familyState: FamilyState,
+  report: Reporter,
+  ruleFamily: () => Family,
+): void {
+  if (name === 'source' || name === 'destination') {
+    if (!familyState.settled && !prefixed) {
+      familyState.family = value.includes(':') ? 'ipv6' : 'ipv4';
+      familyState.settled = true;
+    }
+    const problem = validateValue('address', value, ruleFamily());
+    if (problem !== null) report(value.includes(':') !== (ruleFamily() === 'ipv6') ? 'familyMismatch' : 'invalidValue', wordIndex, problem);
+  } else if (name === 'in-interface' || name === 'out-interface') {
+    const problem = validateValue('interface', value, ruleFamily());
+    if (problem !== null) report('invalidValue', wordIndex, problem);
+  } else if (name === 'protocol') {
+    const problem = validateValue('protocol', value, ruleFamily());
+    if (problem !== null) report('invalidValue', wordIndex, problem);
+  }
+}
+
+export function bracketCounters(text: string): Counters {
+  const colon = text.indexOf(':');
+  return { packets: text.slice(1, colon), bytes: text.slice(colon + 1, -1) };
+}

@@ -1,0 +1,283 @@
+import type { Family } from '../ast';
+import type { ExtensionSpec } from './extension-spec';
+import { MATCHES, TARGETS, findOption } from './extensions';
+import type { Word } from './lexer';
+import type { GrammarToken, TokenType } from './token-stream';
+
+/** A match or target extension that a rule loads, explicitly or through `-p`. */
+export interface ExtensionSlot {
+  kind: 'match' | 'target';
+  name: string;
+  spec: ExtensionSpec | null;
+  implicit: boolean;
+  /** The `-m`/`-j` word, or for an implicit match the option word that loaded it. */
+  wordIndex: number;
+}
+
+/** Where an option word belongs and what the table says about it. */
+export interface OptionOwner {
+  slot: number;
+  name: string;
+  known: boolean;
+  /** Arguments the table asks for; -1 when unknown and taken up to the next option. */
+  arity: number;
+  taken: number;
+}
+
+export interface ClassifiedLine {
+  words: Word[];
+  tokens: GrammarToken[];
+  /** The token types joined: the key under which the grammar's parse is cached. */
+  shape: string;
+  slots: ExtensionSlot[];
+  /** Per word index, set for option words only. */
+  owners: (OptionOwner | undefined)[];
+}
+
+const COMMANDS = new Map<string, TokenType>([
+  ['-A', 'append'], ['--append', 'append'],
+  ['-I', 'insert'], ['--insert', 'insert'],
+  ['-D', 'deleteRule'], ['--delete', 'deleteRule'],
+  ['-R', 'replace'], ['--replace', 'replace'],
+  ['-C', 'check'], ['--check', 'check'],
+  ['-N', 'newChain'], ['--new-chain', 'newChain'], ['--new', 'newChain'],
+  ['-X', 'deleteChain'], ['--delete-chain', 'deleteChain'],
+  ['-F', 'flush'], ['--flush', 'flush'],
+  ['-Z', 'zero'], ['--zero', 'zero'],
+  ['-P', 'policy'], ['--policy', 'policy'],
+  ['-E', 'renameChain'], ['--rename-chain', 'renameChain'],
+]);
+
+export const PARAMETER_SPELLINGS = new Map<string, string>([
+  ['-s', 'source'], ['--source', 'source'], ['--src', 'source'],
+  ['-d', 'destination'], ['--destination', 'destination'], ['--dst', 'destination'],
+  ['-i', 'in-interface'], ['--in-interface', 'in-interface'],
+  ['-o', 'out-interface'], ['--out-interface', 'out-interface'],
+  ['-p', 'protocol'], ['--protocol', 'protocol'],
+  ['-f', 'fragment'], ['--fragment', 'fragment'],
+]);
+
+const MATCH_SPELLINGS = new Set(['-m', '--match']);
+const JUMP_SPELLINGS = new Set(['-j', '--jump']);
+const GOTO_SPELLINGS = new Set(['-g', '--goto']);
+const SET_COUNTERS_SPELLINGS = new Set(['-c', '--set-counters']);
+const COUNTERS_PATTERN = /^\[\d+:\d+\]$/;
+const DIGITS = /^\d+$/;
+
+/** Protocol (as `-p` spells it) → the match iptables loads for its options. */
+const PROTOCOL_MATCHES = new Map<string, string>([
+  ['tcp', 'tcp'], ['6', 'tcp'],
+  ['udp', 'udp'], ['17', 'udp'],
+  ['udplite', 'udplite'], ['136', 'udplite'],
+  ['sctp', 'sctp'], ['132', 'sctp'],
+  ['dccp', 'dccp'], ['33', 'dccp'],
+  ['icmp', 'icmp'], ['1', 'icmp'],
+  ['icmpv6', 'icmp6'], ['ipv6-icmp', 'icmp6'], ['icmp6', 'icmp6'], ['58', 'icmp6'],
+]);
+
+function looksLikeOption(text: string): boolean {
+  return text.length > 1 && text.charCodeAt(0) === 45 /* - */;
+}
+
+/**
+ * Types every word of a line. This is where iptables knowledge enters: which
+ * words are commands, which options exist, and how many arguments each takes,
+ * so that a bare argument that looks like an option (`--comment -A`) is still
+ * read as an argument.
+ */
+export function classifyLine(words: Word[], family: Family): ClassifiedLine {
+  const count = words.length;
+  const types: TokenType[] = new Array(count);
+  const owners: (OptionOwner | undefined)[] = new Array(count);
+  const slots: ExtensionSlot[] = [];
+  let i = 0;
+
+  const first = words[0].text;
+  if (first.charCodeAt(0) === 42 /* * */) {
+    types[0] = 'tableHeader';
+    i = 1;
+  } else if (first.charCodeAt(0) === 58 /* : */) {
+    types[0] = 'chainHeader';
+    i = 1;
+    if (i < count) types[i++] = 'value';
+    if (i < count && COUNTERS_PATTERN.test(words[i].text)) types[i++] = 'counters';
+  } else if (first === 'COMMIT') {
+    types[0] = 'commit';
+    i = 1;
+  } else {
+    i = classifyCommand(words, types, owners, slots, family);
+  }
+  for (; i < count; i++) types[i] = 'value';
+
+  const tokens: GrammarToken[] = new Array(count);
+  for (let k = 0; k < count; k++) tokens[k] = { type: types[k], index: k, value: words[k].text };
+  return { words, tokens, shape: types.join(' '), slots, owners };
+}
+
+function classifyCommand(
+  words: Word[],
+  types: TokenType[],
+  owners: (OptionOwner | undefined)[],
+  slots: ExtensionSlot[],
+  family: Family,
+): number {
+  const count = words.length;
+  let i = 0;
+  if (words[0].text === '-4' || words[0].text === '-6') types[i++] = 'familyPrefix';
+  if (i < count && COUNTERS_PATTERN.test(words[i].text)) types[i++] = 'counters';
+  if (i >= count) return i;
+
+  const command = COMMANDS.get(words[i].text);
+  if (command === undefined) return i;
+  types[i++] = command;
+
+  const takeOperand = (): void => {
+    if (i < count) types[i++] = 'value';
+  };
+  const takeOptionalOperand = (): void => {
+    if (i < count && !looksLikeOption(words[i].text)) types[i++] = 'value';
+  };
+  const takeRuleNumber = (): void => {
+    if (i < count && DIGITS.test(words[i].text)) types[i++] = 'ruleNumber';
+  };
+
+  switch (command) {
+    case 'append':
+    case 'check':
+      takeOperand();
+      break;
+    case 'insert':
+    case 'deleteRule':
+    case 'replace':
+      takeOperand();
+      takeRuleNumber();
+      break;
+    case 'newChain':
+      takeOperand();
+      return i;
+    case 'deleteChain':
+    case 'flush':
+      takeOptionalOperand();
+      return i;
+    case 'zero':
+      takeOptionalOperand();
+      takeRuleNumber();
+      return i;
+    case 'policy':
+    case 'renameChain':
+      takeOperand();
+      takeOperand();
+      return i;
+    default:
+      return i;
+  }
+
+  let protocol: string | null = null;
+  while (i < count) {
+    const text = words[i].text;
+    if (text === '!') {
+      types[i++] = 'bang';
+      continue;
+    }
+    const parameter = PARAMETER_SPELLINGS.get(text);
+    if (parameter !== undefined) {
+      if (parameter === 'fragment') {
+        types[i++] = 'flag';
+        continue;
+      }
+      types[i++] = 'parameter';
+      if (i < count && words[i].text === '!') types[i++] = 'oldBang';
+      if (i < count) {
+        if (parameter === 'protocol') protocol = words[i].text.toLowerCase();
+        types[i++] = 'value';
+      }
+      continue;
+    }
+    if (MATCH_SPELLINGS.has(text) || JUMP_SPELLINGS.has(text)) {
+      const isMatch = MATCH_SPELLINGS.has(text);
+      types[i++] = isMatch ? 'match' : 'jump';
+      if (i < count) {
+        const name = words[i].text;
+        const spec = (isMatch ? MATCHES[name] : TARGETS[name]) ?? null;
+        slots.push({ kind: isMatch ? 'match' : 'target', name, spec, implicit: false, wordIndex: i - 1 });
+        types[i++] = 'value';
+      }
+      continue;
+    }
+    if (GOTO_SPELLINGS.has(text)) {
+      types[i++] = 'gotoChain';
+      if (i < count) types[i++] = 'value';
+      continue;
+    }
+    if (SET_COUNTERS_SPELLINGS.has(text)) {
+      types[i++] = 'setCounters';
+      if (i < count) types[i++] = 'value';
+      if (i < count) types[i++] = 'value';
+      continue;
+    }
+    if (!looksLikeOption(text)) {
+      types[i++] = 'value';
+      continue;
+    }
+
+    const owner = resolveOption(text, i, slots, protocol, family);
+    owners[i] = owner;
+    types[i++] = 'option';
+    if (owner.arity !== 0 && i < count && words[i].text === '!') types[i++] = 'oldBang';
+    if (owner.arity >= 0) {
+      while (owner.taken < owner.arity && i < count) {
+        types[i++] = 'value';
+        owner.taken++;
+      }
+    } else {
+      while (i < count && words[i].text !== '!' && !looksLikeOption(words[i].text)) {
+        types[i++] = 'value';
+        owner.taken++;
+      }
+    }
+  }
+  return i;
+}
+
+/**
+ * Finds the extension an option belongs to, the way iptables does: the
+ * extension loaded last, then the target, then earlier matches, then the
+ * match `-p` implies.
+ */
+function resolveOption(
+  spelling: string,
+  wordIndex: number,
+  slots: ExtensionSlot[],
+  protocol: string | null,
+  family: Family,
+): OptionOwner {
+  const name = spelling.replace(/^--?/, '');
+  const last = slots.length - 1;
+  const candidates: number[] = [];
+  if (last >= 0) candidates.push(last);
+  for (let s = last - 1; s >= 0; s--) if (slots[s].kind === 'target') candidates.push(s);
+  for (let s = last - 1; s >= 0; s--) if (slots[s].kind === 'match') candidates.push(s);
+  for (const s of candidates) {
+    const spec = slots[s].spec;
+    if (spec === null) continue;
+    const found = findOption(spec, name);
+    if (found !== null) return { slot: s, name: found.name, known: true, arity: found.spec.arity, taken: 0 };
+  }
+
+  if (protocol !== null) {
+    let module = PROTOCOL_MATCHES.get(protocol);
+    if (module === 'icmp' && family === 'ipv6') module = undefined;
+    const spec = module === undefined ? undefined : MATCHES[module];
+    if (module !== undefined && spec !== undefined && !slots.some((slot) => slot.kind === 'match' && slot.name === module)) {
+      const found = findOption(spec, name);
+      if (found !== null) {
+        slots.push({ kind: 'match', name: module, spec, implicit: true, wordIndex });
+        return { slot: slots.length - 1, name: found.name, known: true, arity: found.spec.arity, taken: 0 };
+      }
+    }
+  }
+
+  // An option of an extension we do not know, or an option its extension does not have: keep it, arity unknown.
+  const owner = last >= 0 && slots[last].spec === null ? last : -1;
+  return { slot: owner, name, known: false, arity: -1, taken: 0 };
+}

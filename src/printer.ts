@@ -1,0 +1,115 @@
+import type { Dump, ExtensionOption, Family, Parameter, Rule, Ruleset, Table } from './ast';
+import { canonicalAddress, canonicalPortRange, canonicalProtocol } from './parser/values';
+
+export interface PrintOptions {
+  /** Print rule counters (`[packets:bytes]` before `-A`) where the dump has them. Default true. */
+  counters?: boolean;
+}
+
+const PARAMETER_FLAGS: Record<Parameter['name'], string> = {
+  source: '-s',
+  destination: '-d',
+  'in-interface': '-i',
+  'out-interface': '-o',
+  protocol: '-p',
+  fragment: '-f',
+};
+
+/**
+ * Options whose values iptables-save passes through its quoting function;
+ * every other value is printed as the extension formats it.
+ */
+const QUOTED_OPTIONS = new Set(['comment', 'log-prefix', 'nflog-prefix', 'ulog-prefix']);
+const BARE_WORD = /^[A-Za-z0-9_-]+$/;
+const PORT_OPTIONS = new Set(['sport', 'dport']);
+
+/** The dump as `iptables-save` would print it, without the `#` header and footer lines. */
+export function printDump(dump: Dump, options: PrintOptions = {}): string {
+  return dump.rulesets.map((ruleset) => printRuleset(ruleset, options)).join('');
+}
+
+export function printRuleset(ruleset: Ruleset, options: PrintOptions = {}): string {
+  return ruleset.tables.map((table) => printTable(table, ruleset.family, options)).join('');
+}
+
+export function printTable(table: Table, family: Family, options: PrintOptions = {}): string {
+  const out: string[] = [`*${table.name}`];
+  for (const chain of table.chains) {
+    const counters = chain.counters ?? { packets: '0', bytes: '0' };
+    out.push(`:${chain.name} ${chain.policy ?? '-'} [${counters.packets}:${counters.bytes}]`);
+  }
+  for (const chain of table.chains) {
+    for (const rule of chain.rules) out.push(printRule(rule, family, options));
+  }
+  out.push('COMMIT');
+  return out.join('\n') + '\n';
+}
+
+/** One rule as an `-A` line in iptables' own order. */
+export function printRule(rule: Rule, family: Family, options: PrintOptions = {}): string {
+  const counters = options.counters !== false && rule.counters !== null ? `[${rule.counters.packets}:${rule.counters.bytes}] ` : '';
+  const spec = printRuleSpec(rule, family);
+  return `${counters}-A ${rule.chain}${spec === '' ? '' : ' ' + spec}`;
+}
+
+/** The rule specification (everything after the chain name) in canonical form. */
+export function printRuleSpec(rule: Rule, family: Family): string {
+  const parts: string[] = [];
+  for (const parameter of rule.parameters) {
+    const text = printParameter(parameter, rule.onlyFamily ?? family);
+    if (text !== '') parts.push(text);
+  }
+  for (const match of rule.matches) {
+    parts.push(`-m ${match.module}`);
+    for (const option of match.options) parts.push(printOption(option, match.known));
+  }
+  const target = rule.target;
+  if (target !== null) {
+    parts.push(`${target.kind === 'goto' ? '-g' : '-j'} ${target.name}`);
+    for (const option of target.options) parts.push(printOption(option, target.type === 'extension'));
+  }
+  return parts.join(' ');
+}
+
+function printParameter(parameter: Parameter, family: Family): string {
+  const bang = parameter.negated ? '! ' : '';
+  const flag = PARAMETER_FLAGS[parameter.name];
+  if (parameter.value === null) return `${bang}${flag}`;
+  let value = parameter.value;
+  switch (parameter.name) {
+    case 'source':
+    case 'destination':
+      value = canonicalAddress(value, family);
+      break;
+    case 'protocol':
+      value = canonicalProtocol(value, family);
+      break;
+    case 'in-interface':
+    case 'out-interface':
+      if (value === '+' && !parameter.negated) return '';
+      break;
+  }
+  return `${bang}${flag} ${quoteIfNeeded(value)}`;
+}
+
+function printOption(option: ExtensionOption, known: boolean): string {
+  const bang = option.negated ? '! ' : '';
+  const flag = known ? `--${option.name}` : option.spelling;
+  const values = option.values.map((value) => {
+    if (QUOTED_OPTIONS.has(option.name)) return saveString(value);
+    if (known && PORT_OPTIONS.has(option.name)) return canonicalPortRange(value);
+    return quoteIfNeeded(value);
+  });
+  return values.length === 0 ? `${bang}${flag}` : `${bang}${flag} ${values.join(' ')}`;
+}
+
+/** iptables-save's quoting: bare when only `[A-Za-z0-9_-]`, else double-quoted with `"`, `\` and `'` escaped. */
+export function saveString(value: string): string {
+  if (BARE_WORD.test(value)) return value;
+  return '"' + value.replace(/["\\']/g, (ch) => '\\' + ch) + '"';
+}
+
+/** Values iptables prints raw still need quotes when they would not survive re-reading. */
+function quoteIfNeeded(value: string): string {
+  return value === '' || /[\s"]/.test(value) ? saveString(value) : value;
+}

@@ -1,0 +1,48 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { Diagnostic } from './ast';
+import { DIAGNOSTICS } from './diagnostics';
+import { parseDump, type ParseOptions, type ParseResult } from './parser/parse-dump';
+
+/** Larger inputs are refused before reading: the largest real dumps (kube-proxy, 700k lines) are ~100 MB. */
+const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+
+export type ReadResult = { ok: true; text: string } | { ok: false; diagnostic: Diagnostic };
+
+/** Reads a file (or standard input for `-`) as text, turning every I/O failure into a diagnostic. */
+export function readInput(file: string): ReadResult {
+  try {
+    if (file !== '-') {
+      const stat = statSync(file);
+      if (stat.isDirectory()) return unreadable(file, 'is a directory; give a dump file');
+      if (stat.size > MAX_FILE_BYTES) return unreadable(file, `is ${stat.size} bytes; ipt-lint reads dumps up to ${MAX_FILE_BYTES} bytes`);
+    }
+    return { ok: true, text: readFileSync(file === '-' ? 0 : file, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'does not exist'
+      : code === 'EACCES' || code === 'EPERM' ? 'is not readable (permission denied)'
+      : code === 'EISDIR' ? 'is a directory; give a dump file'
+      : `cannot be read (${(error as Error).message})`;
+    return unreadable(file, reason);
+  }
+}
+
+/** Reads and parses one dump file; an unreadable file gives an empty dump and one IPT1001 diagnostic. */
+export function readDumpFile(file: string, options: Omit<ParseOptions, 'file'> = {}): ParseResult {
+  const input = readInput(file);
+  if (!input.ok) {
+    const empty = parseDump('', { ...options, file });
+    return { dump: empty.dump, diagnostics: [input.diagnostic] };
+  }
+  return parseDump(input.text, { ...options, file });
+}
+
+function unreadable(file: string, reason: string): ReadResult {
+  const kind = DIAGNOSTICS.fileUnreadable;
+  const shown = file === '-' ? 'standard input' : file;
+  return {
+    ok: false,
+    diagnostic: { file, code: kind.code, name: kind.name, severity: kind.severity, message: `${shown} ${reason}`, line: 0, column: 0, endColumn: 0, source: '' },
+  };
+}
