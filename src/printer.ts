@@ -49,7 +49,7 @@ export function printTable(table: Table, family: Family, options: PrintOptions =
 export function printRule(rule: Rule, family: Family, options: PrintOptions = {}): string {
   const counters = options.counters !== false && rule.counters !== null ? `[${rule.counters.packets}:${rule.counters.bytes}] ` : '';
   const spec = printRuleSpec(rule, family);
-  return `${counters}-A ${rule.chain}${spec === '' ? '' : ' ' + spec}`;
+  return `${counters}-A ${quoteIfNeeded(rule.chain)}${spec === '' ? '' : ' ' + spec}`;
 }
 
 /** The rule specification (everything after the chain name) in canonical form. */
@@ -60,12 +60,12 @@ export function printRuleSpec(rule: Rule, family: Family): string {
     if (text !== '') parts.push(text);
   }
   for (const match of rule.matches) {
-    parts.push(`-m ${match.module}`);
+    parts.push(`-m ${quoteIfNeeded(match.module)}`);
     for (const option of match.options) parts.push(printOption(option, match.known));
   }
   const target = rule.target;
   if (target !== null) {
-    parts.push(`${target.kind === 'goto' ? '-g' : '-j'} ${target.name}`);
+    parts.push(`${target.kind === 'goto' ? '-g' : '-j'} ${quoteIfNeeded(target.name)}`);
     for (const option of target.options) parts.push(printOption(option, target.type === 'extension'));
   }
   return parts.join(' ');

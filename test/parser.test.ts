@@ -50,12 +50,12 @@ describe('dump structure', () => {
     const ssh = filter.chains[0].rules[1];
     expect(ssh).toMatchObject({ line: 8, column: 1, position: 2, command: 'append', chain: 'INPUT', counters: null });
     expect(ssh.parameters).toEqual([
-      { name: 'source', negated: false, value: '192.168.1.0/24', oldNegation: false, line: 8, column: 11 },
-      { name: 'protocol', negated: false, value: 'tcp', oldNegation: false, line: 8, column: 29 },
+      { name: 'source', negated: false, value: '192.168.1.0/24', oldNegation: false, line: 8, column: 10 },
+      { name: 'protocol', negated: false, value: 'tcp', oldNegation: false, line: 8, column: 28 },
     ]);
     expect(ssh.matches.map((m) => [m.module, m.known, m.implicit, m.column])).toEqual([
-      ['tcp', true, false, 36],
-      ['comment', true, false, 54],
+      ['tcp', true, false, 35],
+      ['comment', true, false, 53],
     ]);
     expect(ssh.matches[1].options[0]).toMatchObject({ name: 'comment', values: ['ssh from lan'], negated: false });
     expect(ssh.target).toMatchObject({ kind: 'jump', name: 'ACCEPT', type: 'standard', options: [] });
@@ -124,7 +124,7 @@ describe('quirks of real files', () => {
       ['source', true, true],
       ['protocol', true, true],
     ]);
-    expect(diagnostics.map((d) => `${d.code}:${d.column}`)).toEqual(['IPT1030:15', 'IPT1030:28']);
+    expect(diagnostics.map((d) => `${d.code}:${d.column}`)).toEqual(['IPT1030:13', 'IPT1030:27']);
   });
 
   test('quoted values with escaped quotes, single quotes kept literally', () => {

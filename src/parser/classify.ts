@@ -2,7 +2,7 @@ import type { Family } from '../ast';
 import type { ExtensionSpec } from './extension-spec';
 import { MATCHES, TARGETS, findOption } from './extensions';
 import type { Word } from './lexer';
-import type { GrammarToken, TokenType } from './token-stream';
+import type { TokenType } from './token-stream';
 
 /** A match or target extension that a rule loads, explicitly or through `-p`. */
 export interface ExtensionSlot {
@@ -26,9 +26,8 @@ export interface OptionOwner {
 
 export interface ClassifiedLine {
   words: Word[];
-  tokens: GrammarToken[];
-  /** The token types joined: the key under which the grammar's parse is cached. */
-  shape: string;
+  /** The grammar terminal of each word; the grammar's parse depends on nothing else. */
+  types: TokenType[];
   slots: ExtensionSlot[];
   /** Per word index, set for option words only. */
   owners: (OptionOwner | undefined)[];
@@ -57,10 +56,15 @@ export const PARAMETER_SPELLINGS = new Map<string, string>([
   ['-f', 'fragment'], ['--fragment', 'fragment'],
 ]);
 
-const MATCH_SPELLINGS = new Set(['-m', '--match']);
-const JUMP_SPELLINGS = new Set(['-j', '--jump']);
-const GOTO_SPELLINGS = new Set(['-g', '--goto']);
-const SET_COUNTERS_SPELLINGS = new Set(['-c', '--set-counters']);
+type Role = 'parameter' | 'fragment' | 'match' | 'jump' | 'goto' | 'setCounters';
+/** Every word with a fixed meaning inside a rule specification, so one lookup tells what a word is. */
+const ROLES = new Map<string, Role>([
+  ...[...PARAMETER_SPELLINGS].map(([spelling, name]): [string, Role] => [spelling, name === 'fragment' ? 'fragment' : 'parameter']),
+  ['-m', 'match'], ['--match', 'match'],
+  ['-j', 'jump'], ['--jump', 'jump'],
+  ['-g', 'goto'], ['--goto', 'goto'],
+  ['-c', 'setCounters'], ['--set-counters', 'setCounters'],
+]);
 const COUNTERS_PATTERN = /^\[\d+:\d+\]$/;
 const DIGITS = /^\d+$/;
 
@@ -74,6 +78,10 @@ const PROTOCOL_MATCHES = new Map<string, string>([
   ['icmp', 'icmp'], ['1', 'icmp'],
   ['icmpv6', 'icmp6'], ['ipv6-icmp', 'icmp6'], ['icmp6', 'icmp6'], ['58', 'icmp6'],
 ]);
+
+function lookIn(slot: ExtensionSlot, name: string): ReturnType<typeof findOption> {
+  return slot.spec === null ? null : findOption(slot.spec, name);
+}
 
 function looksLikeOption(text: string): boolean {
   return text.length > 1 && text.charCodeAt(0) === 45 /* - */;
@@ -108,10 +116,7 @@ export function classifyLine(words: Word[], family: Family): ClassifiedLine {
     i = classifyCommand(words, types, owners, slots, family);
   }
   for (; i < count; i++) types[i] = 'value';
-
-  const tokens: GrammarToken[] = new Array(count);
-  for (let k = 0; k < count; k++) tokens[k] = { type: types[k], index: k, value: words[k].text };
-  return { words, tokens, shape: types.join(' '), slots, owners };
+  return { words, types, slots, owners };
 }
 
 function classifyCommand(
@@ -179,23 +184,23 @@ function classifyCommand(
       types[i++] = 'bang';
       continue;
     }
-    const parameter = PARAMETER_SPELLINGS.get(text);
-    if (parameter !== undefined) {
-      if (parameter === 'fragment') {
-        types[i++] = 'flag';
-        continue;
-      }
+    const role = ROLES.get(text);
+    if (role === 'parameter') {
       types[i++] = 'parameter';
       if (i < count && words[i].text === '!') types[i++] = 'oldBang';
       if (i < count) {
-        if (parameter === 'protocol') protocol = words[i].text.toLowerCase();
+        if (text === '-p' || text === '--protocol') protocol = words[i].text.toLowerCase();
         types[i++] = 'value';
       }
       continue;
     }
-    if (MATCH_SPELLINGS.has(text) || JUMP_SPELLINGS.has(text)) {
-      const isMatch = MATCH_SPELLINGS.has(text);
-      types[i++] = isMatch ? 'match' : 'jump';
+    if (role === 'fragment') {
+      types[i++] = 'flag';
+      continue;
+    }
+    if (role === 'match' || role === 'jump') {
+      const isMatch = role === 'match';
+      types[i++] = role;
       if (i < count) {
         const name = words[i].text;
         const spec = (isMatch ? MATCHES[name] : TARGETS[name]) ?? null;
@@ -204,19 +209,19 @@ function classifyCommand(
       }
       continue;
     }
-    if (GOTO_SPELLINGS.has(text)) {
+    if (role === 'goto') {
       types[i++] = 'gotoChain';
       if (i < count) types[i++] = 'value';
       continue;
     }
-    if (SET_COUNTERS_SPELLINGS.has(text)) {
+    if (role === 'setCounters') {
       types[i++] = 'setCounters';
       if (i < count) types[i++] = 'value';
       if (i < count) types[i++] = 'value';
       continue;
     }
     if (!looksLikeOption(text)) {
-      types[i++] = 'value';
+      types[i++] = 'stray';
       continue;
     }
 
@@ -251,17 +256,17 @@ function resolveOption(
   protocol: string | null,
   family: Family,
 ): OptionOwner {
-  const name = spelling.replace(/^--?/, '');
+  const name = spelling.charCodeAt(1) === 45 /* - */ ? spelling.slice(2) : spelling.slice(1);
   const last = slots.length - 1;
-  const candidates: number[] = [];
-  if (last >= 0) candidates.push(last);
-  for (let s = last - 1; s >= 0; s--) if (slots[s].kind === 'target') candidates.push(s);
-  for (let s = last - 1; s >= 0; s--) if (slots[s].kind === 'match') candidates.push(s);
-  for (const s of candidates) {
-    const spec = slots[s].spec;
-    if (spec === null) continue;
-    const found = findOption(spec, name);
-    if (found !== null) return { slot: s, name: found.name, known: true, arity: found.spec.arity, taken: 0 };
+  const found = last >= 0 ? lookIn(slots[last], name) : null;
+  if (found !== null) return { slot: last, name: found.name, known: true, arity: found.spec.arity, taken: 0 };
+  for (let pass = 0; pass < 2; pass++) {
+    const kind = pass === 0 ? 'target' : 'match';
+    for (let s = last - 1; s >= 0; s--) {
+      if (slots[s].kind !== kind) continue;
+      const inEarlier = lookIn(slots[s], name);
+      if (inEarlier !== null) return { slot: s, name: inEarlier.name, known: true, arity: inEarlier.spec.arity, taken: 0 };
+    }
   }
 
   if (protocol !== null) {

@@ -7,9 +7,10 @@ import moo from 'moo';
  */
 // A word token swallows the blanks before it, so moo emits half as many tokens (lexing is a third of parse time).
 const wordLexer = moo.compile({
-  word: /[ \t]*(?:[^\s"]|"(?:[^"\\]|\\.)*")+/,
+  word: /[ \t]*(?:[^ \t\n"]+|"[^"\\]*(?:\\.[^"\\]*)*")+/,
   trailingBlank: /[ \t]+/,
   unbalancedQuote: /[ \t]*"[^]*/,
+  unreadable: moo.error,
 });
 
 export interface Word {
@@ -36,7 +37,7 @@ export function splitWords(line: string): Word[] {
       while (raw.charCodeAt(blanks) === 32 || raw.charCodeAt(blanks) === 9) blanks++;
       const text = blanks === 0 ? raw : raw.slice(blanks);
       words.push({ text, column: token.col + blanks, quoted: text.includes('"') });
-    } else if (token.type === 'unbalancedQuote') {
+    } else if (token.type === 'unbalancedQuote' || token.type === 'unreadable') {
       throw new UnbalancedQuoteError(token.col + token.text.indexOf('"'));
     }
   }
@@ -45,19 +46,24 @@ export function splitWords(line: string): Word[] {
 
 /** The argument iptables sees: quotes removed, `\x` inside quotes read as `x`. */
 export function unquote(word: Word): string {
-  if (!word.quoted) return word.text;
-  let result = '';
-  let inQuotes = false;
   const text = word.text;
+  if (!word.quoted) return text;
+  const last = text.length - 1;
+  if (text.charCodeAt(0) === 34 && text.indexOf('"', 1) === last && !text.includes('\\')) return text.slice(1, last);
+  const parts: string[] = [];
+  let inQuotes = false;
+  let start = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') {
+    const ch = text.charCodeAt(i);
+    if (ch === 34 /* " */) {
+      parts.push(text.slice(start, i));
       inQuotes = !inQuotes;
-    } else if (ch === '\\' && inQuotes && i + 1 < text.length) {
-      result += text[++i];
-    } else {
-      result += ch;
+      start = i + 1;
+    } else if (ch === 92 /* \ */ && inQuotes && i + 1 < text.length) {
+      parts.push(text.slice(start, i));
+      start = ++i;
     }
   }
-  return result;
+  parts.push(text.slice(start));
+  return parts.join('');
 }

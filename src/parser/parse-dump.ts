@@ -13,7 +13,7 @@ import type {
 } from '../ast';
 import { DIAGNOSTICS, type DiagnosticKey } from '../diagnostics';
 import { printRuleSpec } from '../printer';
-import { bracketCounters, buildRule, type FamilyState } from './build-rule';
+import { bracketCounters, buildRule, exactSize, type FamilyState } from './build-rule';
 import { classifyLine, type ClassifiedLine } from './classify';
 import { splitWords, unquote, UnbalancedQuoteError, type Word } from './lexer';
 import type { LineShape } from './line-shape';
@@ -181,7 +181,7 @@ class DumpReader {
     }
 
     const classified = classifyLine(words, this.familyState.family);
-    const result = parseShape(classified.shape, classified.tokens);
+    const result = parseShape(classified.types, (index) => words[index].text);
     if (!result.ok) {
       this.reportShapeError(classified, result.wordIndex, result.reason);
       return;
@@ -212,7 +212,7 @@ class DumpReader {
 
     const table = this.tableForCommand(words[0]);
     if (table === null) return;
-    const commandType = line.tokens[shape.command].type;
+    const commandType = line.types[shape.command];
     const onlyFamily: Family | null = shape.prefix >= 0 ? (words[shape.prefix].text === '-6' ? 'ipv6' : 'ipv4') : null;
 
     if (commandType === 'append' || commandType === 'insert' || commandType === 'deleteRule' || commandType === 'replace' || commandType === 'check') {
@@ -253,7 +253,9 @@ class DumpReader {
         line: this.lineNumber,
         column,
       };
-      if (this.ruleset !== null && this.ruleset.tables.length > 0) {
+      // iptables-save prints a header before every table; only a change of family starts a new ruleset.
+      const headerFamily = /ip6tables/.test(producer.program) ? 'ipv6' : /^iptables/.test(producer.program) ? 'ipv4' : null;
+      if (this.ruleset !== null && this.ruleset.tables.length > 0 && headerFamily !== null && headerFamily !== this.ruleset.family) {
         this.closeTable(null);
         this.ruleset = null;
       }
@@ -308,7 +310,8 @@ class DumpReader {
     if (this.table !== null) {
       const open = this.table.node;
       this.report('missingCommit', word.column, word.column + word.text.length - 1, `table \`${open.name}\` (line ${open.line}) is not committed before this table starts; add COMMIT after its last rule`);
-      this.closeTable(null);
+      finishTable(this.table);
+      this.table = null;
     }
     const ruleset = this.currentRuleset(word.column);
     const known = isTableName(name);
@@ -430,6 +433,7 @@ class DumpReader {
     table.node.statements.push(rule);
     if (rule.command === 'check') return;
     const chain = this.chainFor(table, rule.chain, chainWord, false);
+    rule.chain = chain.name;
     const rules = chain.rules;
     switch (rule.command) {
       case 'append':
@@ -571,18 +575,18 @@ class DumpReader {
       return;
     }
     const word = words[wordIndex];
-    const type = line.tokens[wordIndex].type;
+    const type = line.types[wordIndex];
     const range: [number, number] = [word.column, word.column + word.text.length - 1];
-    const isCommandPosition = line.tokens.slice(0, wordIndex).every((token) => token.type === 'familyPrefix' || token.type === 'counters');
+    const isCommandPosition = line.types.slice(0, wordIndex).every((type) => type === 'familyPrefix' || type === 'counters');
     if (isCommandPosition && word.text.startsWith('[')) {
       this.report('invalidCounters', ...range, `\`${word.text}\` is not a counter pair; write \`[packets:bytes]\``);
-    } else if (line.tokens[0].type === 'chainHeader' && word.text.startsWith('[')) {
+    } else if (line.types[0] === 'chainHeader' && word.text.startsWith('[')) {
       this.report('invalidCounters', ...range, `\`${word.text}\` is not a counter pair; write \`[packets:bytes]\``);
     } else if (isCommandPosition && word.text.startsWith('-')) {
       this.report('unknownCommand', ...range, `unknown command \`${word.text}\`; a restore line starts with -A, -I, -D, -R, -N, -X, -F, -Z, -P or -E`);
     } else if (isCommandPosition) {
       this.report('syntaxError', ...range, `\`${word.text}\` does not start a line of a dump; expected \`*table\`, \`:CHAIN POLICY\`, a command such as \`-A CHAIN\`, COMMIT, or a # comment`);
-    } else if (type === 'value') {
+    } else if (type === 'value' || type === 'stray') {
       const previous = findPreviousOption(line, wordIndex);
       const hint = previous === null ? '' : `; \`${previous.text}\` takes ${previous.arity} argument${previous.arity === 1 ? '' : 's'}`;
       this.report('syntaxError', ...range, `unexpected argument \`${word.text}\`${hint}`);
@@ -615,6 +619,7 @@ const CHAIN_COMMAND_KINDS: Record<string, ChainCommand['kind']> = {
 function finishTable(open: OpenTable): void {
   open.node.chains.forEach((chain, index) => {
     chain.position = index + 1;
+    chain.rules = exactSize(chain.rules);
     chain.rules.forEach((rule, ruleIndex) => {
       rule.position = ruleIndex + 1;
     });
@@ -632,9 +637,9 @@ function countLines(text: string, end: number): number {
 }
 
 function missingAfter(line: ClassifiedLine): string {
-  const last = line.tokens[line.tokens.length - 1];
+  const last = line.types[line.types.length - 1];
   const text = line.words[line.words.length - 1].text;
-  switch (last.type) {
+  switch (last) {
     case 'chainHeader':
       return 'a chain line needs a policy: `:NAME ACCEPT|DROP|- [packets:bytes]`';
     case 'match':
@@ -653,7 +658,7 @@ function missingAfter(line: ClassifiedLine): string {
     case 'counters':
       return 'a command must follow';
     default:
-      return `\`${text}\` needs ${last.type === 'value' ? 'more arguments' : 'an argument'}`;
+      return `\`${text}\` needs ${last === 'value' ? 'more arguments' : 'an argument'}`;
   }
 }
 
@@ -661,7 +666,7 @@ function findPreviousOption(line: ClassifiedLine, wordIndex: number): { text: st
   for (let i = wordIndex - 1; i >= 0; i--) {
     const owner = line.owners[i];
     if (owner !== undefined) return owner.arity >= 0 ? { text: line.words[i].text, arity: owner.arity } : null;
-    if (line.tokens[i].type !== 'value' && line.tokens[i].type !== 'oldBang') return null;
+    if (line.types[i] !== 'value' && line.types[i] !== 'oldBang') return null;
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import nearley from 'nearley';
 import grammarRules from './grammar.generated';
 import type { LineShape } from './line-shape';
-import { tokenStream, type GrammarToken } from './token-stream';
+import { tokenStream, type GrammarToken, type TokenType } from './token-stream';
 
 const grammar = nearley.Grammar.fromCompiled(grammarRules);
 
@@ -9,25 +9,50 @@ export type ShapeResult =
   | { ok: true; shape: LineShape }
   | { ok: false; wordIndex: number; reason: 'unexpected' | 'incomplete' | 'ambiguous' };
 
-// Most lines of a large dump share a few dozen token-type sequences; nearley decides each sequence once.
-const shapeCache = new Map<string, ShapeResult>();
-const SHAPE_CACHE_LIMIT = 50_000;
+interface ShapeNode {
+  next: Map<TokenType, ShapeNode>;
+  result: ShapeResult | null;
+}
+
+// Most lines of a large dump share a few dozen token-type sequences: nearley decides each sequence
+// once, and a trie keyed by type finds it again without building a key string per line.
+let shapes: ShapeNode = { next: new Map(), result: null };
+let shapeNodes = 0;
+const SHAPE_NODE_LIMIT = 200_000;
 
 /** Parses one classified line with the line grammar; the result depends only on the token types. */
-export function parseShape(shapeKey: string, tokens: readonly GrammarToken[]): ShapeResult {
-  const cached = shapeCache.get(shapeKey);
-  if (cached !== undefined) return cached;
-  const result = runGrammar(tokens);
-  if (shapeCache.size >= SHAPE_CACHE_LIMIT) shapeCache.clear();
-  shapeCache.set(shapeKey, result);
-  return result;
+export function parseShape(types: readonly TokenType[], texts: (index: number) => string): ShapeResult {
+  if (shapeNodes > SHAPE_NODE_LIMIT) {
+    shapes = { next: new Map(), result: null };
+    shapeNodes = 0;
+  }
+  let node = shapes;
+  for (let i = 0; i < types.length; i++) {
+    let child = node.next.get(types[i]);
+    if (child === undefined) {
+      child = { next: new Map(), result: null };
+      node.next.set(types[i], child);
+      shapeNodes++;
+    }
+    node = child;
+  }
+  if (node.result === null) node.result = runGrammar(tokensOf(types, texts));
+  return node.result;
+}
+
+export function tokensOf(types: readonly TokenType[], texts: (index: number) => string): GrammarToken[] {
+  return types.map((type, index) => ({ type, index, value: texts(index) }));
 }
 
 /** Every parse nearley finds for the tokens; tests use it to prove the grammar unambiguous. */
 export function allParses(tokens: readonly GrammarToken[]): LineShape[] {
   const parser = new nearley.Parser(grammar);
   tokenStream.load(tokens);
-  parser.feed('');
+  try {
+    parser.feed('');
+  } catch {
+    return [];
+  }
   return parser.results as LineShape[];
 }
 

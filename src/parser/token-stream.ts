@@ -26,7 +26,9 @@ export type TokenType =
   | 'option'
   | 'bang'
   | 'oldBang'
-  | 'value';
+  | 'value'
+  /** A word where no argument can be: no grammar rule accepts it. */
+  | 'stray';
 
 export interface GrammarToken {
   type: TokenType;
@@ -73,7 +75,7 @@ class TokenStream {
 const TOKEN_TYPES = new Set<string>([
   'tableHeader', 'chainHeader', 'commit', 'familyPrefix', 'counters', 'append', 'insert', 'deleteRule',
   'replace', 'check', 'newChain', 'deleteChain', 'flush', 'zero', 'policy', 'renameChain', 'ruleNumber',
-  'parameter', 'flag', 'match', 'jump', 'gotoChain', 'setCounters', 'option', 'bang', 'oldBang', 'value',
+  'parameter', 'flag', 'match', 'jump', 'gotoChain', 'setCounters', 'option', 'bang', 'oldBang', 'value', 'stray',
 ]);
 
 export const tokenStream = new TokenStream();
