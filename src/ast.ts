@@ -74,7 +74,10 @@ export interface Table extends Located {
 export interface Chain extends Located {
   name: string;
   builtin: boolean;
-  /** ACCEPT or DROP for a built-in chain, null for a user chain (`-` in the dump). */
+  /**
+   * ACCEPT or DROP for a built-in chain; null for a user chain (`-` in the dump), and for a
+   * built-in chain declared with `-`, which iptables-nft reads as "leave the policy as it is".
+   */
   policy: 'ACCEPT' | 'DROP' | null;
   counters: Counters | null;
   /** 1-based position of the chain among its table's chains. */
@@ -95,7 +98,7 @@ export interface ChainStatement extends Located {
 
 /** Commands on whole chains from restore files and `iptables -S`: `-N`, `-X`, `-F`, `-Z`, `-P`, `-E`. */
 export interface ChainCommand extends Located {
-  kind: 'new-chain' | 'delete-chain' | 'flush' | 'zero' | 'policy' | 'rename-chain';
+  kind: 'new-chain' | 'delete-chain' | 'flush' | 'zero' | 'policy' | 'rename-chain' | 'list' | 'help';
   /** Null for a table-wide `-F`, `-X` or `-Z`. */
   chain: string | null;
   /** The policy of `-P`, the new name of `-E`. */

@@ -13,6 +13,7 @@ function kind(code: string, name: string, severity: Severity, description: strin
 
 /** Problems found while reading a file. Codes IPT1xxx; lint rules use the other ranges. */
 export const DIAGNOSTICS = {
+  internalError: kind('IPT1000', 'internal-error', 'error', 'ipt-lint itself failed on a line: a bug to report, with the line.'),
   fileUnreadable: kind('IPT1001', 'file-unreadable', 'error', 'The file is missing, a directory, or not readable.'),
   binaryData: kind('IPT1002', 'binary-data', 'error', 'The file holds NUL bytes or other binary data, not a text dump.'),
   lineTooLong: kind('IPT1003', 'line-too-long', 'error', 'A line is longer than iptables-restore reads (10,240 bytes).'),
@@ -27,6 +28,7 @@ export const DIAGNOSTICS = {
   argumentLimit: kind('IPT1016', 'argument-limit', 'error', 'An argument over 1,023 bytes or a rule over 255 words: iptables-restore refuses it.'),
   tableOptionInRule: kind('IPT1017', 'table-option-in-rule', 'error', '`-t` inside a restore file; the table comes from the `*table` line.'),
   repeatedParameter: kind('IPT1018', 'repeated-parameter', 'error', 'A parameter given twice in one rule (`-s … -s …`).'),
+  protocolRequired: kind('IPT1019', 'protocol-required', 'error', 'A match or target that works only with certain protocols (`-m multiport` needs `-p tcp` …) without them.'),
   outsideTable: kind('IPT1020', 'outside-table', 'error', 'A rule or chain line before any `*table` line or after its COMMIT.'),
   missingCommit: kind('IPT1021', 'missing-commit', 'error', 'A table that is never committed; iptables-restore applies nothing of it.'),
   unknownTable: kind('IPT1022', 'unknown-table', 'error', 'A table other than filter, nat, mangle, raw and security.'),
@@ -35,12 +37,15 @@ export const DIAGNOSTICS = {
   undeclaredChain: kind('IPT1025', 'undeclared-chain', 'warning', 'A rule in a user chain that the table never declares; legacy iptables-restore refuses it.'),
   commandConflict: kind('IPT1026', 'command-conflict', 'warning', 'A command that cannot apply to the rules the file built so far (deleting a rule that is not there …).'),
   invalidCounters: kind('IPT1027', 'invalid-counters', 'error', 'Counters that are not `[packets:bytes]` or `-c packets bytes`.'),
+  ignoredCounters: kind('IPT1028', 'ignored-chain-counters', 'warning', 'A chain line ends in something other than `[packets:bytes]`; iptables-restore ignores it, and refuses it with --counters.'),
+  noEffectCommand: kind('IPT1029', 'no-effect-command', 'warning', 'A command that changes nothing in a restore file (`-L`, `-S`), or `-h`, which makes iptables-restore stop.'),
   oldNegation: kind('IPT1030', 'old-negation', 'warning', 'Negation written `-s ! x` (iptables before 1.4.3); current iptables refuses it.'),
   unknownModule: kind('IPT1031', 'unknown-module', 'warning', 'A match module ipt-lint does not know; it is kept, and analysis treats it as unknown.'),
   unknownTarget: kind('IPT1032', 'unknown-target', 'warning', 'A target with options that ipt-lint does not know; kept and treated as unknown.'),
   unsupportedRevision: kind('IPT1033', 'unsupported-revision', 'warning', 'iptables-save did not know a revision of an extension used by this rule.'),
   incompatibleTable: kind('IPT1034', 'incompatible-table', 'warning', 'iptables-nft skipped a table or chains it could not express; the dump is incomplete.'),
   leakedOutput: kind('IPT1035', 'leaked-output', 'warning', 'A line of program output (a warning, FATAL …) captured into the dump.'),
+  kernelRefuses: kind('IPT1037', 'kernel-refuses', 'warning', 'The kernel refuses this when the rules are loaded, although `iptables-restore --test` passes it.'),
   familyMismatch: kind('IPT1036', 'family-mismatch', 'error', 'An address or extension of the other address family.'),
 } as const;
 

@@ -96,7 +96,7 @@ function printOption(option: ExtensionOption, known: boolean): string {
   const bang = option.negated ? '! ' : '';
   const flag = known ? `--${option.name}` : option.spelling;
   const values = option.values.map((value) => {
-    if (QUOTED_OPTIONS.has(option.name)) return saveString(value);
+    if (known && QUOTED_OPTIONS.has(option.name)) return saveString(value);
     if (known && PORT_OPTIONS.has(option.name)) return canonicalPortRange(value);
     return quoteIfNeeded(value);
   });

@@ -60,8 +60,8 @@ describe('ipt-lint parse', () => {
     const file = write('bad.rules', '*filter\n-A INPUT -p tcp -m tcp --dport 70000 -j ACCEPT\nCOMMIT\n');
     const result = run(['parse', file]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain(`${file}:2:35: error IPT1015`);
-    expect(result.stderr).toMatch(/\n {4}-A INPUT -p tcp -m tcp --dport 70000 -j ACCEPT\n {4}\s{34}\^{5}\n/);
+    expect(result.stderr).toContain(`${file}:2:32: error IPT1015`);
+    expect(result.stderr).toMatch(/\n {4}-A INPUT -p tcp -m tcp --dport 70000 -j ACCEPT\n {4} {31}\^{5}\n/);
     expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 

@@ -15,7 +15,7 @@ import { canonicalProtocol } from '../src/parser/values';
 
 const VALUE_KINDS = new Set([
   'string', 'int', 'port', 'port-range', 'port-list', 'address', 'address-range', 'mark', 'ct-states', 'interface',
-  'protocol', 'icmp-type', 'icmpv6-type', 'tcp-flags', 'rate', 'address-type', 'nat-range', 'choice',
+  'protocol', 'icmp-type', 'icmpv6-type', 'tcp-flags', 'rate', 'address-type', 'nat-range', 'choice', 'mac',
 ]);
 
 function option(extension: ExtensionSpec, name: string): OptionSpec {

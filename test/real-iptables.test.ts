@@ -18,6 +18,7 @@ import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Diagnostic, Dump } from '../src/ast';
 import { parseDump, printDump } from '../src/index';
+import { KNOWN_PRINTER_MISMATCHES, type PrinterMismatch } from './helpers/known-printer-mismatches';
 import { BACKENDS, NetNamespace, describeReal, withNamespace, withoutHashLines, type Backend, type IpFamily } from './helpers/real-system';
 
 const ROOT = join(__dirname, '..');
@@ -114,19 +115,7 @@ function splitTables(text: string): TableText[] {
   return tables;
 }
 
-interface Mismatch {
-  /** The samples/src file. */
-  file: string;
-  /** `plain`: restore and save without --counters, print with counters off. `counters`: with --counters on all three. */
-  variant: 'plain' | 'counters';
-  kind: 'table-order' | 'table-missing' | 'chain-order' | 'chain-line' | 'rule-count' | 'rule';
-  /** `table` or `table/chain`. */
-  where: string;
-  /** The rule as written in the source file (rule mismatches only). */
-  input?: string;
-  iptables: string;
-  printer: string;
-}
+type Mismatch = PrinterMismatch;
 
 function mismatchKey(m: Mismatch): string {
   return JSON.stringify([m.file, m.variant, m.kind, m.where, m.input ?? null, m.iptables, m.printer]);
@@ -190,13 +179,6 @@ function compareDumps(file: string, variant: Mismatch['variant'], dump: Dump, pr
   return out;
 }
 
-/**
- * The printer's known gaps: what iptables 1.8.9 prints after restoring
- * samples/src/*.rules that printDump(parseDump(src)) does not (yet) print.
- * Each entry is one exact difference. Remove an entry when the printer learns
- * the normalisation; the test fails until the list matches reality again.
- */
-const KNOWN_PRINTER_MISMATCHES: Mismatch[] = [];
 
 // ---------------------------------------------------------------------------
 // 1 and 2: the samples
@@ -258,6 +240,7 @@ describeReal('real iptables: samples', ['iptables'], () => {
 /** Characters a comment or log prefix may hold in this property (no newline, no NUL). */
 const TEXT_CHARS = [...'abcXYZ019 _-"\'\\:/#;!*[](),.=%$`&<>?@^{}|~+', 'é', 'ß', '\t'];
 const text = (maxLength: number): fc.Arbitrary<string> => fc.array(fc.constantFrom(...TEXT_CHARS), { maxLength }).map((chars) => chars.join(''));
+const nonEmptyText = (maxLength: number): fc.Arbitrary<string> => fc.array(fc.constantFrom(...TEXT_CHARS), { minLength: 1, maxLength }).map((chars) => chars.join(''));
 
 /** How iptables-restore reads a quoted word: inside double quotes, a backslash escapes the next character. */
 function quoted(value: string): string {
@@ -313,9 +296,34 @@ function ruleArbitrary(family: IpFamily): fc.Arbitrary<string> {
   const target = fc.oneof(
     fc.constantFrom('-j ACCEPT', '-j DROP', '-j RETURN', '-j PROP-B', '-g PROP-B'),
     fc.constantFrom(...REJECT_WITH[family]).map((w) => `-j REJECT --reject-with ${w}`),
-    text(29)
-      .filter((prefix) => prefix !== '')
-      .map((prefix) => `-j LOG --log-prefix ${quoted(prefix)}`),
+    fc
+      .tuple(nonEmptyText(29), fc.constantFrom('', ' --log-level 4', ' --log-level debug', ' --log-level 7', ' --log-uid', ' --log-tcp-sequence --log-ip-options'))
+      .map(([prefix, more]) => `-j LOG --log-prefix ${quoted(prefix)}${more}`),
+    fc.constantFrom('-j MARK --set-mark 5', '-j MARK --set-xmark 0x10/0xff', '-j MARK --or-mark 0x4000', '-j CONNMARK --set-mark 3/0xf', '-j CONNMARK --save-mark', '-j NFQUEUE --queue-num 1'),
+    fc.tuple(nonEmptyText(30), fc.integer({ min: 0, max: 65535 })).map(([prefix, group]) => `-j NFLOG --nflog-prefix ${quoted(prefix)} --nflog-group ${group}`),
+  );
+  /** Matches that need no protocol, each as written in a restore file. */
+  const extra = fc.oneof(
+    fc.tuple(negation, nonEmptyText(30), fc.constantFrom('bm', 'kmp')).map(([neg, needle, algo]) => `-m string ${neg}--string ${quoted(needle)} --algo ${algo}`),
+    fc.constantFrom(
+      '-m string --hex-string "|0a0b|" --algo bm',
+      '-m string --string abc --algo kmp --from 10 --to 100',
+      '-m u32 --u32 "0>>22&0x3C@12>>26&0x3F=0x10"',
+      '-m mark --mark 0x10/0xff',
+      '-m mark ! --mark 7',
+      '-m connmark --mark 1',
+      '-m length --length :100',
+      '-m length ! --length 64:1500',
+      '-m limit --limit 7/hour --limit-burst 3',
+      '-m limit --limit 100/s',
+      '-m addrtype --src-type LOCAL,BROADCAST',
+      '-m addrtype ! --dst-type UNICAST',
+      '-m pkttype ! --pkt-type broadcast',
+      '-m mac --mac-source 00:AA:bb:cc:dd:ee',
+      '-m statistic --mode random --probability 0.25',
+      '-m physdev --physdev-is-bridged',
+    ),
+    fc.constantFrom(...(family === 'ipv4' ? ['-m ttl --ttl-gt 3', '-m iprange --src-range 10.0.0.1-10.0.0.5', '-m iprange ! --dst-range 192.168.0.9-192.168.1.3'] : ['-m hl --hl-lt 5', '-m iprange --src-range 2001:db8::1-2001:db8::ff'])),
   );
   return fc
     .record({
@@ -328,6 +336,7 @@ function ruleArbitrary(family: IpFamily): fc.Arbitrary<string> {
       multiport: maybe(multiport),
       icmpType: maybe(fc.tuple(negation, fc.constantFrom(...ICMP_TYPES[family]))),
       states: maybe(states),
+      extras: fc.array(extra, { maxLength: 2 }),
       comment: maybe(text(40)),
       target,
       tcpReset: fc.boolean(),
@@ -353,6 +362,7 @@ function ruleArbitrary(family: IpFamily): fc.Arbitrary<string> {
         }
       }
       if (r.states) parts.push(`-m ${r.states[0].split(' ')[0]} ${r.states[1]}${r.states[0].split(' ')[1]} ${r.states[2].join(',')}`);
+      parts.push(...r.extras);
       if (r.comment !== null) parts.push(`-m comment --comment ${quoted(r.comment)}`);
       parts.push(target);
       return parts.join(' ');

@@ -8,3 +8,6 @@ export const EXIT = {
 } as const;
 
 export class UsageError extends Error {}
+
+/** Stands for `-` (standard input) among positional arguments. */
+export const STDIN_ARGUMENT = '\u0000stdin';

@@ -1,10 +1,12 @@
 import yargs from 'yargs';
 import { parseCommand } from './parse-command';
-import { EXIT, UsageError } from './exit-codes';
+import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
 
 /** Runs the CLI and resolves to the process exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const debug = argv.includes('--debug');
+export async function main(rawArgv: string[]): Promise<number> {
+  const debug = rawArgv.includes('--debug');
+  // yargs drops a bare `-` from positionals; carry it through under a name no file can have.
+  const argv = rawArgv.map((arg) => (arg === '-' ? STDIN_ARGUMENT : arg));
   try {
     let exitCode: number = EXIT.ok;
     await yargs(argv)

@@ -4,7 +4,7 @@ import { formatDiagnostic } from '../diagnostics';
 import { formatParseSummary } from '../output/parse-summary';
 import { printDump } from '../printer';
 import { readDumpFile } from '../read-input';
-import { EXIT } from './exit-codes';
+import { EXIT, STDIN_ARGUMENT } from './exit-codes';
 
 interface ParseArgs {
   files: string[];
@@ -29,7 +29,7 @@ export function parseCommand(setExitCode: (code: number) => void): CommandModule
         .example('iptables-save | $0 parse - --format save', 'Print the live rules in canonical form')
         .example('$0 parse --format json before.txt > ast.json', 'The AST as JSON (see docs/ast.md)') as never,
     handler: (args) => {
-      const results = args.files.map((file) => readDumpFile(file, { family: args.family, table: args.table }));
+      const results = args.files.map((file) => readDumpFile(file === STDIN_ARGUMENT ? '-' : file, { family: args.family, table: args.table }));
       const out: string[] = [];
       if (args.format === 'json') {
         const documents = results.map(({ dump, diagnostics }) => ({ dump, diagnostics }));

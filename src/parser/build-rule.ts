@@ -12,10 +12,10 @@ import type {
 import type { DiagnosticKey } from '../diagnostics';
 import type { ClassifiedLine } from './classify';
 import { PARAMETER_SPELLINGS } from './classify';
-import { MATCHES, STANDARD_TARGETS, TARGETS } from './extensions';
+import { MATCHES, STANDARD_TARGETS, TARGETS, validateOptionValue } from './extensions';
 import { unquote } from './lexer';
 import type { CommandShape } from './line-shape';
-import { validateValue } from './values';
+import { canonicalProtocol, validateValue } from './values';
 
 /** Reports a problem at a word of the line being built. */
 export type Reporter = (key: DiagnosticKey, wordIndex: number, message: string) => void;
@@ -180,10 +180,6 @@ export function buildRule(
       }
       case 'jump':
       case 'goto': {
-        if (rule.target !== null) {
-          report('syntaxError', item.name, `a rule has one target; this one already has \`${rule.target.kind === 'goto' ? '-g' : '-j'} ${rule.target.name}\``);
-          break;
-        }
         const name = unquote(words[item.values[0]]);
         const targetProblem = chainNameProblem(name);
         if (targetProblem !== null) report('invalidValue', item.values[0], targetProblem.replace('chain name', 'target name'));
@@ -195,14 +191,22 @@ export function buildRule(
           line: lineNumber,
           column: columnOf(item.name),
         };
-        rule.target = target;
+        if (rule.target !== null) {
+          report('syntaxError', item.name, `a rule has one target; this one already has \`${rule.target.kind === 'goto' ? '-g' : '-j'} ${rule.target.name}\``);
+        } else {
+          rule.target = target;
+        }
         const slotIndex = line.slots.findIndex((slot) => slot.wordIndex === item.name);
         if (slotIndex >= 0) slotNodes[slotIndex] = target;
         break;
       }
+      case 'family':
+        rule.onlyFamily = nameWord.text === '-6' || nameWord.text === '--ipv6' ? 'ipv6' : 'ipv4';
+        break;
       case 'set-counters': {
-        const [packets, bytes] = item.values.map((index) => words[index].text);
-        if (!/^\d+$/.test(packets) || !/^\d+$/.test(bytes)) {
+        const texts = item.values.map((index) => words[index].text);
+        const [packets, bytes] = texts.length === 1 ? texts[0].split(',') : texts;
+        if (!/^\d+$/.test(packets) || !/^\d+$/.test(bytes ?? '')) {
           report('invalidCounters', item.values[0], '`-c` takes two decimal numbers: packets and bytes');
         } else {
           rule.counters = { packets, bytes };
@@ -232,6 +236,10 @@ export function buildRule(
       report('tableOptionInRule', wordIndex, '`-t` cannot be used in a restore file; put the rule under the `*table` line of its table');
       return;
     }
+    if (owner.ambiguous !== undefined) {
+      report('unknownOption', wordIndex, `\`${word.text}\` is ambiguous: it abbreviates ${owner.ambiguous.map((name) => `--${name}`).join(', ')}; write the option out`);
+      return;
+    }
     if (owner.slot < 0) {
       const modules = MODULES_BY_OPTION.get(owner.name);
       const hint = modules === undefined ? '' : `; it belongs to ${modules.slice(0, 3).map((m) => `\`-m ${m}\``).join(' or ')}, load it first`;
@@ -258,15 +266,22 @@ export function buildRule(
       return;
     }
     const spec = slot.spec?.options[owner.name];
-    if (spec?.values !== undefined) {
+    if (spec === undefined) return;
+    if (spec.family !== undefined && familyState.settled && spec.family !== ruleFamily()) {
+      report('familyMismatch', wordIndex, `\`${word.text}\` exists only in ${spec.family === 'ipv4' ? 'iptables (IPv4)' : 'ip6tables (IPv6)'}`);
+    }
+    if (negated && spec.negatable !== true) {
+      report('syntaxError', wordIndex, `\`${word.text}\` cannot be negated with \`!\``);
+    }
+    if (spec.values !== undefined) {
       for (let v = 0; v < valueIndexes.length; v++) {
-        const kind = spec.values[v] ?? 'string';
-        const problem = validateValue(kind, option.values[v], ruleFamily(), spec.choices);
+        const problem = validateOptionValue(spec, v, option.values[v], ruleFamily());
         if (problem !== null) report('invalidValue', valueIndexes[v], `${word.text}: ${problem}`);
       }
     }
   }
 
+  checkProtocolRequirements(rule, line, report);
   rule.parameters.sort((a, b) => PARAMETER_ORDER[a.name] - PARAMETER_ORDER[b.name]);
   rule.parameters = exactSize(rule.parameters);
   rule.matches = exactSize(rule.matches);
@@ -297,6 +312,22 @@ function checkParameterValue(
   } else if (name === 'protocol') {
     const problem = validateValue('protocol', value, ruleFamily());
     if (problem !== null) report('invalidValue', wordIndex, problem);
+  }
+}
+
+/** Extensions such as tcp, multiport and TCPMSS work only under `-p` with one of their protocols. */
+function checkProtocolRequirements(rule: Rule, line: ClassifiedLine, report: Reporter): void {
+  const protocol = rule.parameters.find((parameter) => parameter.name === 'protocol');
+  for (const slot of line.slots) {
+    const spec = slot.spec;
+    if (spec === null || spec.protocols === undefined || slot.implicit) continue;
+    if (spec.protocolsFamily !== undefined && rule.onlyFamily !== null && rule.onlyFamily !== spec.protocolsFamily) continue;
+    const given = protocol?.value === null || protocol === undefined ? null : canonicalProtocol(protocol.value, rule.onlyFamily ?? 'ipv4');
+    if (given !== null && !protocol?.negated && (spec.protocols.includes(given) || spec.protocols.includes(protocol?.value?.toLowerCase() ?? ''))) continue;
+    const wanted = spec.protocols.filter((name) => !/^\d+$/.test(name)).slice(0, 5).map((name) => `\`-p ${name}\``).join(', ');
+    // multiport's check runs in iptables itself; the others only in the kernel, when the rules are loaded.
+    const key = slot.name === 'multiport' ? 'protocolRequired' : 'kernelRefuses';
+    report(key, slot.wordIndex + 1, `\`${slot.kind === 'match' ? '-m' : '-j'} ${slot.name}\` works only with ${wanted}${protocol === undefined ? '; add it before the match' : `, not \`${protocol.negated ? '! ' : ''}-p ${protocol.value}\``}${key === 'kernelRefuses' ? ' (the kernel refuses the rule when it is loaded)' : ''}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Family } from '../ast';
 import type { ExtensionSpec } from './extension-spec';
-import { MATCHES, TARGETS, findOption } from './extensions';
+import { MATCHES, TARGETS, findOption, findOptionsByPrefix, type FoundOption } from './extensions';
 import type { Word } from './lexer';
 import type { TokenType } from './token-stream';
 
@@ -22,6 +22,9 @@ export interface OptionOwner {
   /** Arguments the table asks for; -1 when unknown and taken up to the next option. */
   arity: number;
   taken: number;
+  optionalArgument: boolean;
+  /** Set when the spelling is an abbreviation that fits several options. */
+  ambiguous?: string[];
 }
 
 export interface ClassifiedLine {
@@ -45,6 +48,8 @@ const COMMANDS = new Map<string, TokenType>([
   ['-Z', 'zero'], ['--zero', 'zero'],
   ['-P', 'policy'], ['--policy', 'policy'],
   ['-E', 'renameChain'], ['--rename-chain', 'renameChain'],
+  ['-L', 'list'], ['--list', 'list'], ['-S', 'list'], ['--list-rules', 'list'],
+  ['-h', 'help'], ['--help', 'help'],
 ]);
 
 export const PARAMETER_SPELLINGS = new Map<string, string>([
@@ -56,7 +61,7 @@ export const PARAMETER_SPELLINGS = new Map<string, string>([
   ['-f', 'fragment'], ['--fragment', 'fragment'],
 ]);
 
-type Role = 'parameter' | 'fragment' | 'match' | 'jump' | 'goto' | 'setCounters';
+type Role = 'parameter' | 'fragment' | 'match' | 'jump' | 'goto' | 'setCounters' | 'family';
 /** Every word with a fixed meaning inside a rule specification, so one lookup tells what a word is. */
 const ROLES = new Map<string, Role>([
   ...[...PARAMETER_SPELLINGS].map(([spelling, name]): [string, Role] => [spelling, name === 'fragment' ? 'fragment' : 'parameter']),
@@ -64,7 +69,11 @@ const ROLES = new Map<string, Role>([
   ['-j', 'jump'], ['--jump', 'jump'],
   ['-g', 'goto'], ['--goto', 'goto'],
   ['-c', 'setCounters'], ['--set-counters', 'setCounters'],
+  ['-4', 'family'], ['--ipv4', 'family'], ['-6', 'family'], ['--ipv6', 'family'],
 ]);
+
+/** Short options getopt lets a value follow without a blank (`-ptcp`, `-s1.2.3.4`). */
+const GLUABLE = new Set(['-s', '-d', '-i', '-o', '-p', '-m', '-j', '-g']);
 const COUNTERS_PATTERN = /^\[\d+:\d+\]$/;
 const DIGITS = /^\d+$/;
 
@@ -78,6 +87,32 @@ const PROTOCOL_MATCHES = new Map<string, string>([
   ['icmp', 'icmp'], ['1', 'icmp'],
   ['icmpv6', 'icmp6'], ['ipv6-icmp', 'icmp6'], ['icmp6', 'icmp6'], ['58', 'icmp6'],
 ]);
+
+/**
+ * getopt also reads `--option=value` and a short option glued to its value
+ * (`-ptcp`); split such a word in two so the rest of the parser sees one
+ * argument per word. Returns true when it split.
+ */
+function splitGluedValue(words: Word[], i: number): boolean {
+  const word = words[i];
+  const text = word.text;
+  let cut = -1;
+  if (text.startsWith('--')) {
+    const equals = text.indexOf('=');
+    if (equals > 2) cut = equals;
+  } else if (text.length > 2 && GLUABLE.has(text.slice(0, 2))) {
+    cut = 2;
+  }
+  if (cut < 0) return false;
+  const valueStart = text.charCodeAt(cut) === 61 /* = */ ? cut + 1 : cut;
+  words.splice(
+    i,
+    1,
+    { text: text.slice(0, cut), column: word.column, quoted: false },
+    { text: text.slice(valueStart), column: word.column + valueStart, quoted: word.quoted },
+  );
+  return true;
+}
 
 function lookIn(slot: ExtensionSlot, name: string): ReturnType<typeof findOption> {
   return slot.spec === null ? null : findOption(slot.spec, name);
@@ -108,14 +143,15 @@ export function classifyLine(words: Word[], family: Family): ClassifiedLine {
     types[0] = 'chainHeader';
     i = 1;
     if (i < count) types[i++] = 'value';
-    if (i < count && COUNTERS_PATTERN.test(words[i].text)) types[i++] = 'counters';
+    if (i < count) types[i] = COUNTERS_PATTERN.test(words[i].text) ? 'counters' : 'value';
+    i++;
   } else if (first === 'COMMIT') {
     types[0] = 'commit';
     i = 1;
   } else {
     i = classifyCommand(words, types, owners, slots, family);
   }
-  for (; i < count; i++) types[i] = 'value';
+  for (; i < words.length; i++) types[i] = 'value';
   return { words, types, slots, owners };
 }
 
@@ -126,7 +162,7 @@ function classifyCommand(
   slots: ExtensionSlot[],
   family: Family,
 ): number {
-  const count = words.length;
+  let count = words.length;
   let i = 0;
   if (words[0].text === '-4' || words[0].text === '-6') types[i++] = 'familyPrefix';
   if (i < count && COUNTERS_PATTERN.test(words[i].text)) types[i++] = 'counters';
@@ -162,7 +198,10 @@ function classifyCommand(
       return i;
     case 'deleteChain':
     case 'flush':
+    case 'list':
       takeOptionalOperand();
+      return i;
+    case 'help':
       return i;
     case 'zero':
       takeOptionalOperand();
@@ -185,6 +224,10 @@ function classifyCommand(
       continue;
     }
     const role = ROLES.get(text);
+    if (role === undefined && looksLikeOption(text) && splitGluedValue(words, i)) {
+      count++;
+      continue;
+    }
     if (role === 'parameter') {
       types[i++] = 'parameter';
       if (i < count && words[i].text === '!') types[i++] = 'oldBang';
@@ -217,7 +260,12 @@ function classifyCommand(
     if (role === 'setCounters') {
       types[i++] = 'setCounters';
       if (i < count) types[i++] = 'value';
-      if (i < count) types[i++] = 'value';
+      // `-c packets,bytes` or `-c packets bytes`
+      if (i < count && !words[i - 1].text.includes(',')) types[i++] = 'value';
+      continue;
+    }
+    if (role === 'family') {
+      types[i++] = 'familyPrefix';
       continue;
     }
     if (!looksLikeOption(text)) {
@@ -229,8 +277,15 @@ function classifyCommand(
     owners[i] = owner;
     types[i++] = 'option';
     if (owner.arity !== 0 && i < count && words[i].text === '!') types[i++] = 'oldBang';
-    if (owner.arity >= 0) {
+    if (owner.optionalArgument) {
+      if (i < count && words[i].text !== '!' && !looksLikeOption(words[i].text)) {
+        types[i++] = 'value';
+        owner.taken++;
+      }
+    } else if (owner.arity >= 0) {
       while (owner.taken < owner.arity && i < count) {
+        // iptables refuses a second argument that looks like an option ("requires two args").
+        if (owner.taken > 0 && (words[i].text === '!' || looksLikeOption(words[i].text))) break;
         types[i++] = 'value';
         owner.taken++;
       }
@@ -259,13 +314,13 @@ function resolveOption(
   const name = spelling.charCodeAt(1) === 45 /* - */ ? spelling.slice(2) : spelling.slice(1);
   const last = slots.length - 1;
   const found = last >= 0 ? lookIn(slots[last], name) : null;
-  if (found !== null) return { slot: last, name: found.name, known: true, arity: found.spec.arity, taken: 0 };
+  if (found !== null) return ownerOf(last, found);
   for (let pass = 0; pass < 2; pass++) {
     const kind = pass === 0 ? 'target' : 'match';
     for (let s = last - 1; s >= 0; s--) {
       if (slots[s].kind !== kind) continue;
       const inEarlier = lookIn(slots[s], name);
-      if (inEarlier !== null) return { slot: s, name: inEarlier.name, known: true, arity: inEarlier.spec.arity, taken: 0 };
+      if (inEarlier !== null) return ownerOf(s, inEarlier);
     }
   }
 
@@ -277,12 +332,29 @@ function resolveOption(
       const found = findOption(spec, name);
       if (found !== null) {
         slots.push({ kind: 'match', name: module, spec, implicit: true, wordIndex });
-        return { slot: slots.length - 1, name: found.name, known: true, arity: found.spec.arity, taken: 0 };
+        return ownerOf(slots.length - 1, found);
       }
     }
   }
 
+  // getopt takes any unambiguous abbreviation of the options loaded so far (`-m mac --mac …`).
+  const byPrefix: { slot: number; found: FoundOption }[] = [];
+  for (let s = last; s >= 0; s--) {
+    const spec = slots[s].spec;
+    if (spec === null) continue;
+    for (const found of findOptionsByPrefix(spec, name)) {
+      if (!byPrefix.some((seen) => seen.found.name === found.name)) byPrefix.push({ slot: s, found });
+    }
+  }
+  if (byPrefix.length === 1) return ownerOf(byPrefix[0].slot, byPrefix[0].found);
+
   // An option of an extension we do not know, or an option its extension does not have: keep it, arity unknown.
   const owner = last >= 0 && slots[last].spec === null ? last : -1;
-  return { slot: owner, name, known: false, arity: -1, taken: 0 };
+  const unknown: OptionOwner = { slot: owner, name, known: false, arity: -1, taken: 0, optionalArgument: false };
+  if (byPrefix.length > 1) unknown.ambiguous = byPrefix.map((candidate) => candidate.found.name);
+  return unknown;
+}
+
+function ownerOf(slot: number, found: FoundOption): OptionOwner {
+  return { slot, name: found.name, known: true, arity: found.spec.arity, taken: 0, optionalArgument: found.spec.optionalArgument === true };
 }

@@ -19,7 +19,8 @@ export type ValueKind =
   | 'rate'
   | 'address-type'
   | 'nat-range'
-  | 'choice';
+  | 'choice'
+  | 'mac';
 
 export interface OptionSpec {
   /** How many arguments follow the option. Arguments may look like options (`--comment -A`). */

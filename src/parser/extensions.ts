@@ -335,7 +335,7 @@ export const MATCHES: Record<string, ExtensionSpec> = {
   },
   mac: {
     options: {
-      'mac-source': negatableArg(),
+      'mac-source': negatableArg('mac'),
     },
   },
   mark: {

@@ -5,7 +5,7 @@
  */
 export type LineShape =
   | { kind: 'table'; name: number }
-  | { kind: 'chain'; name: number; policy: number; counters: number }
+  | { kind: 'chain'; name: number; policy: number; counters: number; extra: number }
   | { kind: 'commit' }
   | ({ kind: 'command'; prefix: number; counters: number } & CommandShape);
 
@@ -17,7 +17,7 @@ export interface CommandShape {
 }
 
 export interface RuleItem {
-  kind: 'parameter' | 'match' | 'jump' | 'goto' | 'set-counters' | 'option';
+  kind: 'parameter' | 'match' | 'jump' | 'goto' | 'set-counters' | 'family' | 'option';
   bang: number;
   name: number;
   oldBang: number;

@@ -125,7 +125,12 @@ class DumpReader {
         crlfLines++;
       }
       this.source = line;
-      this.readLine(line);
+      try {
+        this.readLine(line);
+      } catch (error) {
+        // A bug in ipt-lint must cost one line, not the whole file.
+        this.report('internalError', 1, line.length, `ipt-lint failed on this line (${(error as Error).message}); please report it with the line`);
+      }
     }
 
     if (crlfLines > 0) {
@@ -362,9 +367,15 @@ class DumpReader {
       return;
     }
     let policy: Chain['policy'] = null;
+    if (shape.extra >= 0) {
+      const extra = words[shape.extra];
+      this.report('ignoredCounters', extra.column, extra.column + extra.text.length - 1, `\`${extra.text}\` is not a counter pair; iptables-restore ignores it, and with --counters refuses the line. Write \`[packets:bytes]\``);
+    }
     if (builtin) {
       if (policyWord.text === 'ACCEPT' || policyWord.text === 'DROP') {
         policy = policyWord.text;
+      } else if (policyWord.text === '-') {
+        policy = null;
       } else {
         this.report('invalidChainHeader', policyWord.column, policyWord.column + policyWord.text.length - 1, `the policy of built-in chain ${name} must be ACCEPT or DROP, not \`${policyWord.text}\``);
       }
@@ -386,7 +397,7 @@ class DumpReader {
     const chain: Chain = {
       name,
       builtin,
-      policy: builtin ? (policy ?? 'ACCEPT') : null,
+      policy,
       counters: shape.counters >= 0 ? bracketCounters(words[shape.counters].text) : null,
       position: 0,
       declared: true,
@@ -498,8 +509,12 @@ class DumpReader {
         if (name === null) return;
         const policy = command.argument;
         const builtin = BUILTIN_CHAINS[table.node.name]?.includes(name) ?? false;
-        if (!builtin || (policy !== 'ACCEPT' && policy !== 'DROP')) {
-          this.report('invalidChainHeader', word.column, this.source.length, builtin ? `the policy of ${name} must be ACCEPT or DROP` : `${name} is not a built-in chain of table ${table.node.name}; only built-in chains have a policy`);
+        if (policy !== 'ACCEPT' && policy !== 'DROP') {
+          this.report('invalidChainHeader', operands[1].column, this.source.length, `a policy is ACCEPT or DROP, not \`${policy}\``);
+          return;
+        }
+        if (!builtin) {
+          this.report('kernelRefuses', word.column, word.column + word.text.length - 1, `${name} is not a built-in chain of table ${table.node.name}; only built-in chains have a policy, and the kernel refuses this`);
           return;
         }
         const chain = this.chainFor(table, name, word, true);
@@ -535,6 +550,12 @@ class DumpReader {
         }
         return;
       }
+      case 'list':
+        this.report('noEffectCommand', operands[0]?.column ?? 1, this.source.length, 'listing rules in a restore file changes nothing; remove the line');
+        return;
+      case 'help':
+        this.report('noEffectCommand', 1, this.source.length, '`-h` makes iptables-restore print its help and stop here, so none of this file is applied; remove the line');
+        return;
       case 'rename-chain': {
         const chain = name === null ? undefined : this.existingChain(table, name, word);
         const newName = command.argument;
@@ -608,6 +629,8 @@ class DumpReader {
 }
 
 const CHAIN_COMMAND_KINDS: Record<string, ChainCommand['kind']> = {
+  list: 'list',
+  help: 'help',
   newChain: 'new-chain',
   deleteChain: 'delete-chain',
   flush: 'flush',

@@ -16,6 +16,8 @@ export type TokenType =
   | 'zero'
   | 'policy'
   | 'renameChain'
+  | 'list'
+  | 'help'
   | 'ruleNumber'
   | 'parameter'
   | 'flag'
@@ -74,7 +76,7 @@ class TokenStream {
 
 const TOKEN_TYPES = new Set<string>([
   'tableHeader', 'chainHeader', 'commit', 'familyPrefix', 'counters', 'append', 'insert', 'deleteRule',
-  'replace', 'check', 'newChain', 'deleteChain', 'flush', 'zero', 'policy', 'renameChain', 'ruleNumber',
+  'replace', 'check', 'newChain', 'deleteChain', 'flush', 'zero', 'policy', 'renameChain', 'list', 'help', 'ruleNumber',
   'parameter', 'flag', 'match', 'jump', 'gotoChain', 'setCounters', 'option', 'bang', 'oldBang', 'value', 'stray',
 ]);
 

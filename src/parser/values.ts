@@ -723,5 +723,9 @@ export function validateValue(
       return natRangeProblem(value, family);
     case 'choice':
       return choiceProblem(value, choices, rules);
+    case 'mac':
+      return MAC_ADDRESS.test(value) ? null : `\`${value}\` is not a MAC address (six hex bytes separated by colons)`;
   }
 }
+
+const MAC_ADDRESS = /^[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}$/;
