@@ -58,6 +58,8 @@ stop_daemon() {
 
 remove_host_leftovers() {
   local p
+  # Another dockerd (anyone's) may still use these paths.
+  if pgrep -x dockerd >/dev/null 2>&1; then return; fi
   for p in $(leftover_candidates); do
     case "$PREEXISTING" in *" $p "*) continue ;; esac
     [ -e "$p" ] || continue

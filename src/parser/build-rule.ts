@@ -13,8 +13,8 @@ import type { DiagnosticKey } from '../diagnostics';
 import type { ClassifiedLine } from './classify';
 import { PARAMETER_SPELLINGS } from './classify';
 import { MATCHES, STANDARD_TARGETS, TARGETS, validateOptionValue } from './extensions';
-import { unquote } from './lexer';
-import type { CommandShape } from './line-shape';
+import { unquote, type Word } from './lexer';
+import type { CommandShape, RuleItem } from './line-shape';
 import { canonicalProtocol, validateValue } from './values';
 
 /** Reports a problem at a word of the line being built. */
@@ -79,62 +79,73 @@ export function buildRule(
   familyState: FamilyState,
   report: Reporter,
 ): Rule {
-  const words = line.words;
-  const columnOf = (wordIndex: number): number => words[wordIndex].column;
-  const commandType = line.types[shape.command];
+  return new RuleBuilder(line, lineNumber, familyState, report).build(shape, raw);
+}
 
-  if (words.length > MAX_WORDS) {
-    report('argumentLimit', MAX_WORDS, `the rule has ${words.length} words; iptables-restore takes at most ${MAX_WORDS}`);
+class RuleBuilder {
+  private readonly words: Word[];
+  private readonly slotNodes: (Match | Target | undefined)[];
+  private rule!: Rule;
+  private seenParameters = 0;
+
+  constructor(
+    private readonly line: ClassifiedLine,
+    private readonly lineNumber: number,
+    private readonly familyState: FamilyState,
+    private readonly report: Reporter,
+  ) {
+    this.words = line.words;
+    this.slotNodes = new Array(line.slots.length);
   }
-  for (let w = 0; w < words.length; w++) {
-    if (words[w].text.length > MAX_ARGUMENT_BYTES) {
-      report('argumentLimit', w, `this argument is ${words[w].text.length} bytes; iptables-restore takes at most ${MAX_ARGUMENT_BYTES}`);
+
+  build(shape: CommandShape & { prefix: number; counters: number }, raw: string): Rule {
+    const { words, report } = this;
+    if (words.length > MAX_WORDS) {
+      report('argumentLimit', MAX_WORDS, `the rule has ${words.length} words; iptables-restore takes at most ${MAX_WORDS}`);
     }
+    for (let w = 0; w < words.length; w++) {
+      if (words[w].text.length > MAX_ARGUMENT_BYTES) {
+        report('argumentLimit', w, `this argument is ${words[w].text.length} bytes; iptables-restore takes at most ${MAX_ARGUMENT_BYTES}`);
+      }
+    }
+
+    const rule: Rule = (this.rule = {
+      kind: 'rule',
+      line: this.lineNumber,
+      column: words[0].column,
+      command: COMMAND_NAMES[this.line.types[shape.command]],
+      chain: unquote(words[shape.operands[0]]),
+      ruleNumber: shape.ruleNumber >= 0 ? Number(words[shape.ruleNumber].text) : null,
+      position: 0,
+      counters: shape.counters >= 0 ? bracketCounters(words[shape.counters].text) : null,
+      onlyFamily: shape.prefix >= 0 ? (words[shape.prefix].text === '-6' ? 'ipv6' : 'ipv4') : null,
+      parameters: [],
+      matches: [],
+      target: null,
+      unsupportedRevision: false,
+      raw,
+    });
+
+    const chainProblem = chainNameProblem(rule.chain);
+    if (chainProblem !== null) report('invalidValue', shape.operands[0], chainProblem);
+
+    for (const item of shape.items) this.addItem(item);
+
+    checkProtocolRequirements(rule, this.line, report);
+    if (rule.parameters.length > 1) rule.parameters.sort((a, b) => PARAMETER_ORDER[a.name] - PARAMETER_ORDER[b.name]);
+    rule.parameters = exactSize(rule.parameters);
+    rule.matches = exactSize(rule.matches);
+    for (const match of rule.matches) match.options = exactSize(match.options);
+    if (rule.target !== null) rule.target.options = exactSize(rule.target.options);
+    return rule;
   }
 
-  const rule: Rule = {
-    kind: 'rule',
-    line: lineNumber,
-    column: columnOf(0),
-    command: COMMAND_NAMES[commandType],
-    chain: unquote(words[shape.operands[0]]),
-    ruleNumber: shape.ruleNumber >= 0 ? Number(words[shape.ruleNumber].text) : null,
-    position: 0,
-    counters: shape.counters >= 0 ? bracketCounters(words[shape.counters].text) : null,
-    onlyFamily: shape.prefix >= 0 ? (words[shape.prefix].text === '-6' ? 'ipv6' : 'ipv4') : null,
-    parameters: [],
-    matches: [],
-    target: null,
-    unsupportedRevision: false,
-    raw,
-  };
+  private family(): Family {
+    return this.rule.onlyFamily ?? this.familyState.family;
+  }
 
-  const chainProblem = chainNameProblem(rule.chain);
-  if (chainProblem !== null) report('invalidValue', shape.operands[0], chainProblem);
-
-  const slotNodes: (Match | Target | undefined)[] = new Array(line.slots.length);
-  let seenParameters = 0;
-  const ruleFamily = (): Family => rule.onlyFamily ?? familyState.family;
-
-  const matchForSlot = (slotIndex: number): Match => {
-    const slot = line.slots[slotIndex];
-    let node = slotNodes[slotIndex] as Match | undefined;
-    if (node === undefined) {
-      node = {
-        module: intern(slot.name),
-        known: slot.spec !== null,
-        implicit: slot.implicit,
-        options: [],
-        line: lineNumber,
-        column: columnOf(slot.wordIndex),
-      };
-      slotNodes[slotIndex] = node;
-      rule.matches.push(node);
-    }
-    return node;
-  };
-
-  for (const item of shape.items) {
+  private addItem(item: RuleItem): void {
+    const { words, report, rule } = this;
     const nameWord = words[item.name];
     if (item.bang >= 0 && item.oldBang >= 0) {
       report('syntaxError', item.oldBang, `\`${nameWord.text}\` is negated twice; keep one \`!\``);
@@ -145,38 +156,20 @@ export function buildRule(
     const negated = item.bang >= 0 || item.oldBang >= 0;
 
     switch (item.kind) {
-      case 'parameter': {
-        const name = PARAMETER_SPELLINGS.get(nameWord.text) as ParameterName;
-        const bit = 1 << PARAMETER_ORDER[name];
-        if ((seenParameters & bit) !== 0) {
-          report('repeatedParameter', item.name, `\`${nameWord.text}\` is given twice in one rule; iptables allows it once`);
-        }
-        seenParameters |= bit;
-        const value = item.values.length > 0 ? unquote(words[item.values[0]]) : null;
-        const parameter: Parameter = {
-          name,
-          negated,
-          value,
-          oldNegation: item.oldBang >= 0,
-          line: lineNumber,
-          column: columnOf(item.bang >= 0 ? item.bang : item.name),
-        };
-        rule.parameters.push(parameter);
-        if (value !== null) checkParameterValue(name, value, item.values[0], rule.onlyFamily !== null, familyState, report, ruleFamily);
-        break;
-      }
+      case 'parameter':
+        this.addParameter(item, negated);
+        return;
       case 'match': {
-        const slotIndex = line.slots.findIndex((slot) => slot.wordIndex === item.name);
-        const match = matchForSlot(slotIndex);
+        const match = this.matchForSlot(this.slotAt(item.name));
         if (!match.known) {
           report('unknownModule', item.values[0], `unknown match module \`${match.module}\`; its options are kept as written and analysis treats it as unknown`);
         } else {
           const family = MATCHES[match.module].family;
-          if (family !== undefined && family !== ruleFamily() && familyState.settled) {
+          if (family !== undefined && family !== this.family() && this.familyState.settled) {
             report('familyMismatch', item.values[0], `\`-m ${match.module}\` is for ${family === 'ipv4' ? 'iptables (IPv4)' : 'ip6tables (IPv6)'} only`);
           }
         }
-        break;
+        return;
       }
       case 'jump':
       case 'goto': {
@@ -188,21 +181,21 @@ export function buildRule(
           name,
           type: item.kind === 'goto' ? 'chain' : STANDARD_TARGETS.has(name) ? 'standard' : name in TARGETS ? 'extension' : 'chain',
           options: [],
-          line: lineNumber,
-          column: columnOf(item.name),
+          line: this.lineNumber,
+          column: nameWord.column,
         };
         if (rule.target !== null) {
           report('syntaxError', item.name, `a rule has one target; this one already has \`${rule.target.kind === 'goto' ? '-g' : '-j'} ${rule.target.name}\``);
         } else {
           rule.target = target;
         }
-        const slotIndex = line.slots.findIndex((slot) => slot.wordIndex === item.name);
-        if (slotIndex >= 0) slotNodes[slotIndex] = target;
-        break;
+        const slotIndex = this.slotAt(item.name);
+        if (slotIndex >= 0) this.slotNodes[slotIndex] = target;
+        return;
       }
       case 'family':
         rule.onlyFamily = nameWord.text === '-6' || nameWord.text === '--ipv6' ? 'ipv6' : 'ipv4';
-        break;
+        return;
       case 'set-counters': {
         const texts = item.values.map((index) => words[index].text);
         const [packets, bytes] = texts.length === 1 ? texts[0].split(',') : texts;
@@ -211,26 +204,89 @@ export function buildRule(
         } else {
           rule.counters = { packets, bytes };
         }
-        break;
+        return;
       }
       case 'option':
-        addOption(item.name, item.values, negated, item.oldBang >= 0);
-        break;
+        this.addOption(item.name, item.values, negated, item.oldBang >= 0);
+        return;
     }
   }
 
-  function addOption(wordIndex: number, valueIndexes: number[], negated: boolean, oldNegation: boolean): void {
+  private addParameter(item: RuleItem, negated: boolean): void {
+    const nameWord = this.words[item.name];
+    const name = PARAMETER_SPELLINGS.get(nameWord.text) as ParameterName;
+    const bit = 1 << PARAMETER_ORDER[name];
+    if ((this.seenParameters & bit) !== 0) {
+      this.report('repeatedParameter', item.name, `\`${nameWord.text}\` is given twice in one rule; iptables allows it once`);
+    }
+    this.seenParameters |= bit;
+    const value = item.values.length > 0 ? unquote(this.words[item.values[0]]) : null;
+    this.rule.parameters.push({
+      name,
+      negated,
+      value,
+      oldNegation: item.oldBang >= 0,
+      line: this.lineNumber,
+      column: this.words[item.bang >= 0 ? item.bang : item.name].column,
+    });
+    if (value !== null) this.checkParameterValue(name, value, item.values[0]);
+  }
+
+  private checkParameterValue(name: ParameterName, value: string, wordIndex: number): void {
+    const familyState = this.familyState;
+    if (name === 'source' || name === 'destination') {
+      if (!familyState.settled && this.rule.onlyFamily === null) {
+        familyState.family = value.includes(':') ? 'ipv6' : 'ipv4';
+        familyState.settled = true;
+      }
+      const family = this.family();
+      const problem = validateValue('address', value, family);
+      if (problem !== null) this.report(value.includes(':') !== (family === 'ipv6') ? 'familyMismatch' : 'invalidValue', wordIndex, problem);
+    } else {
+      const problem = validateValue(name === 'protocol' ? 'protocol' : 'interface', value, this.family());
+      if (problem !== null) this.report('invalidValue', wordIndex, problem);
+    }
+  }
+
+  private slotAt(wordIndex: number): number {
+    const slots = this.line.slots;
+    for (let s = 0; s < slots.length; s++) if (slots[s].wordIndex === wordIndex) return s;
+    return -1;
+  }
+
+  private matchForSlot(slotIndex: number): Match {
+    let node = this.slotNodes[slotIndex] as Match | undefined;
+    if (node === undefined) {
+      const slot = this.line.slots[slotIndex];
+      node = {
+        module: intern(slot.name),
+        known: slot.spec !== null,
+        implicit: slot.implicit,
+        options: [],
+        line: this.lineNumber,
+        column: this.words[slot.wordIndex].column,
+      };
+      this.slotNodes[slotIndex] = node;
+      this.rule.matches.push(node);
+    }
+    return node;
+  }
+
+  private addOption(wordIndex: number, valueIndexes: number[], negated: boolean, oldNegation: boolean): void {
+    const { words, report, line } = this;
     const word = words[wordIndex];
     const owner = line.owners[wordIndex];
     if (owner === undefined) return;
+    const values: string[] = new Array(valueIndexes.length);
+    for (let v = 0; v < valueIndexes.length; v++) values[v] = unquote(words[valueIndexes[v]]);
     const option: ExtensionOption = {
       name: owner.name,
       spelling: intern(word.text),
       negated,
       oldNegation,
-      values: valueIndexes.map((index) => unquote(words[index])),
-      line: lineNumber,
-      column: columnOf(wordIndex),
+      values,
+      line: this.lineNumber,
+      column: word.column,
     };
     if (word.text === '-t' || word.text === '--table') {
       report('tableOptionInRule', wordIndex, '`-t` cannot be used in a restore file; put the rule under the `*table` line of its table');
@@ -248,14 +304,14 @@ export function buildRule(
     }
     const slot = line.slots[owner.slot];
     if (slot.kind === 'target') {
-      const target = slotNodes[owner.slot] as Target;
+      const target = this.slotNodes[owner.slot] as Target;
       if (slot.spec === null && target.type !== 'unknown') {
         target.type = 'unknown';
-        report('unknownTarget', owner.slot >= 0 ? slot.wordIndex + 1 : wordIndex, `unknown target \`${slot.name}\` with options; it is kept as written and analysis treats it as unknown`);
+        report('unknownTarget', slot.wordIndex + 1, `unknown target \`${slot.name}\` with options; it is kept as written and analysis treats it as unknown`);
       }
       target.options.push(option);
     } else {
-      matchForSlot(owner.slot).options.push(option);
+      this.matchForSlot(owner.slot).options.push(option);
     }
     if (slot.spec !== null && !owner.known) {
       report('unknownOption', wordIndex, `\`-m ${slot.name}\` has no option \`${word.text}\``);
@@ -267,7 +323,7 @@ export function buildRule(
     }
     const spec = slot.spec?.options[owner.name];
     if (spec === undefined) return;
-    if (spec.family !== undefined && familyState.settled && spec.family !== ruleFamily()) {
+    if (spec.family !== undefined && this.familyState.settled && spec.family !== this.family()) {
       report('familyMismatch', wordIndex, `\`${word.text}\` exists only in ${spec.family === 'ipv4' ? 'iptables (IPv4)' : 'ip6tables (IPv6)'}`);
     }
     if (negated && spec.negatable !== true) {
@@ -275,43 +331,10 @@ export function buildRule(
     }
     if (spec.values !== undefined) {
       for (let v = 0; v < valueIndexes.length; v++) {
-        const problem = validateOptionValue(spec, v, option.values[v], ruleFamily());
+        const problem = validateOptionValue(spec, v, values[v], this.family());
         if (problem !== null) report('invalidValue', valueIndexes[v], `${word.text}: ${problem}`);
       }
     }
-  }
-
-  checkProtocolRequirements(rule, line, report);
-  rule.parameters.sort((a, b) => PARAMETER_ORDER[a.name] - PARAMETER_ORDER[b.name]);
-  rule.parameters = exactSize(rule.parameters);
-  rule.matches = exactSize(rule.matches);
-  for (const match of rule.matches) match.options = exactSize(match.options);
-  if (rule.target !== null) rule.target.options = exactSize(rule.target.options);
-  return rule;
-}
-
-function checkParameterValue(
-  name: ParameterName,
-  value: string,
-  wordIndex: number,
-  prefixed: boolean,
-  familyState: FamilyState,
-  report: Reporter,
-  ruleFamily: () => Family,
-): void {
-  if (name === 'source' || name === 'destination') {
-    if (!familyState.settled && !prefixed) {
-      familyState.family = value.includes(':') ? 'ipv6' : 'ipv4';
-      familyState.settled = true;
-    }
-    const problem = validateValue('address', value, ruleFamily());
-    if (problem !== null) report(value.includes(':') !== (ruleFamily() === 'ipv6') ? 'familyMismatch' : 'invalidValue', wordIndex, problem);
-  } else if (name === 'in-interface' || name === 'out-interface') {
-    const problem = validateValue('interface', value, ruleFamily());
-    if (problem !== null) report('invalidValue', wordIndex, problem);
-  } else if (name === 'protocol') {
-    const problem = validateValue('protocol', value, ruleFamily());
-    if (problem !== null) report('invalidValue', wordIndex, problem);
   }
 }
 

@@ -186,7 +186,7 @@ class DumpReader {
     }
 
     const classified = classifyLine(words, this.familyState.family);
-    const result = parseShape(classified.types, (index) => words[index].text);
+    const result = parseShape(classified.types, words);
     if (!result.ok) {
       this.reportShapeError(classified, result.wordIndex, result.reason);
       return;

@@ -21,7 +21,7 @@ let shapeNodes = 0;
 const SHAPE_NODE_LIMIT = 200_000;
 
 /** Parses one classified line with the line grammar; the result depends only on the token types. */
-export function parseShape(types: readonly TokenType[], texts: (index: number) => string): ShapeResult {
+export function parseShape(types: readonly TokenType[], words: readonly { text: string }[]): ShapeResult {
   if (shapeNodes > SHAPE_NODE_LIMIT) {
     shapes = { next: new Map(), result: null };
     shapeNodes = 0;
@@ -36,12 +36,12 @@ export function parseShape(types: readonly TokenType[], texts: (index: number) =
     }
     node = child;
   }
-  if (node.result === null) node.result = runGrammar(tokensOf(types, texts));
+  if (node.result === null) node.result = runGrammar(tokensOf(types, words));
   return node.result;
 }
 
-export function tokensOf(types: readonly TokenType[], texts: (index: number) => string): GrammarToken[] {
-  return types.map((type, index) => ({ type, index, value: texts(index) }));
+export function tokensOf(types: readonly TokenType[], words: readonly { text: string }[]): GrammarToken[] {
+  return types.map((type, index) => ({ type, index, value: words[index].text }));
 }
 
 /** Every parse nearley finds for the tokens; tests use it to prove the grammar unambiguous. */

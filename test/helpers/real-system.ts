@@ -323,6 +323,22 @@ function hostLeftoverCandidates(): string[] {
   return ['/etc/docker/key.json', '/etc/docker', '/run/docker/plugins', '/run/docker', '/run/containerd/s', '/run/containerd', ...cgroupDirs];
 }
 
+/** Whether any dockerd process is alive (read from /proc; nothing is signalled). */
+function otherDockerdRunning(): boolean {
+  try {
+    return readdirSync('/proc').some((entry) => {
+      if (!/^\d+$/.test(entry)) return false;
+      try {
+        return readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'dockerd';
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return true;
+  }
+}
+
 /**
  * dockerd running in its own network namespace, with its own data root, exec
  * root, pid file and unix socket in a private temporary directory.
@@ -542,7 +558,8 @@ export class DockerInNamespace {
   }
 
   private removeHostLeftovers(): void {
-    if (liveDaemons.size > 0) return; // another of our daemons still runs
+    // Another daemon (ours or anyone's) may still use these paths.
+    if (liveDaemons.size > 0 || otherDockerdRunning()) return;
     for (const path of hostLeftoverCandidates()) {
       if (this.preexisting.has(path) || !existsSync(path)) continue;
       try {
