@@ -20,6 +20,8 @@ const PARAMETER_FLAGS: Record<Parameter['name'], string> = {
  * every other value is printed as the extension formats it.
  */
 const QUOTED_OPTIONS = new Set(['comment', 'log-prefix', 'nflog-prefix', 'ulog-prefix']);
+/** Options iptables-save always wraps in double quotes, escaping only `"` and `\`. */
+const ALWAYS_QUOTED_OPTIONS = new Set(['string', 'hex-string', 'u32']);
 const BARE_WORD = /^[A-Za-z0-9_-]+$/;
 const PORT_OPTIONS = new Set(['sport', 'dport']);
 
@@ -97,6 +99,7 @@ function printOption(option: ExtensionOption, known: boolean): string {
   const flag = known ? `--${option.name}` : option.spelling;
   const values = option.values.map((value) => {
     if (known && QUOTED_OPTIONS.has(option.name)) return saveString(value);
+    if (known && ALWAYS_QUOTED_OPTIONS.has(option.name)) return '"' + value.replace(/["\\]/g, (ch) => '\\' + ch) + '"';
     if (known && PORT_OPTIONS.has(option.name)) return canonicalPortRange(value);
     return quoteIfNeeded(value);
   });
