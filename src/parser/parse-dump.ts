@@ -17,6 +17,7 @@ import { bracketCounters, buildRule, exactSize, type FamilyState } from './build
 import { classifyLine, type ClassifiedLine } from './classify';
 import { splitWords, unquote, UnbalancedQuoteError, type Word } from './lexer';
 import type { LineShape } from './line-shape';
+import { LazyRule, type RuleDetails } from './lazy-rule';
 import { parseShape } from './parse-line';
 
 export interface ParseOptions {
@@ -221,10 +222,11 @@ class DumpReader {
     const onlyFamily: Family | null = shape.prefix >= 0 ? (words[shape.prefix].text === '-6' ? 'ipv6' : 'ipv4') : null;
 
     if (commandType === 'append' || commandType === 'insert' || commandType === 'deleteRule' || commandType === 'replace' || commandType === 'check') {
-      const rule = buildRule(line, shape, this.lineNumber, raw, this.familyState, (key, wordIndex, message) => {
+      const built = buildRule(line, shape, this.lineNumber, raw, this.familyState, (key, wordIndex, message) => {
         const word = words[Math.min(wordIndex, words.length - 1)];
         this.report(key, word.column, word.column + word.text.length - 1, message);
       });
+      const rule = new LazyRule(built, built.onlyFamily ?? this.familyState.family, rebuildDetails);
       rule.unsupportedRevision = unsupportedRevision;
       if (unsupportedRevision) {
         this.report('unsupportedRevision', 1, raw.length, 'iptables-save did not know an extension revision in this rule, so the rule may be shown incompletely; save with the iptables that installed it');
@@ -626,6 +628,16 @@ class DumpReader {
     const kind = DIAGNOSTICS[key];
     return { file: this.file, code: kind.code, name: kind.name, severity: kind.severity, message, line, column, endColumn: Math.max(column, endColumn), source };
   }
+}
+
+/** A rule's parameters, matches and target, built again from its (already checked) line. */
+function rebuildDetails(raw: string, family: Family, lineNumber: number): RuleDetails {
+  const words = splitWords(raw);
+  const classified = classifyLine(words, family);
+  const result = parseShape(classified.types, words);
+  if (!result.ok || result.shape.kind !== 'command') return { parameters: [], matches: [], target: null };
+  const rule = buildRule(classified, result.shape, lineNumber, raw, { family, settled: true }, () => undefined);
+  return { parameters: rule.parameters, matches: rule.matches, target: rule.target };
 }
 
 const CHAIN_COMMAND_KINDS: Record<string, ChainCommand['kind']> = {
