@@ -349,6 +349,31 @@ function runPerLineFile(lib, rel, text, casesFile, family, acceptance) {
 // Main
 // ---------------------------------------------------------------------------
 
+/**
+ * parse → print → parse → print must reach a fixpoint, and printing a file
+ * that parsed without errors must not produce text with errors.
+ */
+function checkRoundTrip(lib, rel, parsed, hadErrors, report) {
+  report.roundTrip.checked++;
+  try {
+    const families = parsed.dump.rulesets.map((ruleset) => ruleset.family);
+    const printed = lib.printDump(parsed.dump);
+    const again = lib.parseDump(printed, { file: rel + ' (printed)', family: families.length === 1 ? families[0] : undefined });
+    const newErrors = hadErrors ? [] : again.diagnostics.filter((d) => d.severity === 'error');
+    const reprinted = lib.printDump(again.dump);
+    if (newErrors.length > 0) {
+      report.roundTrip.failures.push({ file: rel, problem: `printed text has errors: ${describe(newErrors[0])}` });
+    } else if (reprinted !== printed) {
+      const at = printed.split('\n').findIndex((line, i) => line !== reprinted.split('\n')[i]);
+      report.roundTrip.failures.push({ file: rel, problem: `print is not a fixpoint at printed line ${at + 1}` });
+    } else {
+      report.roundTrip.stable++;
+    }
+  } catch (error) {
+    report.roundTrip.failures.push({ file: rel, problem: `crash: ${crashText(error)}` });
+  }
+}
+
 function main() {
   const options = parseArgs(process.argv.slice(2));
   let dir;
@@ -386,6 +411,7 @@ function main() {
     perLine: { files: 0, lines: 0, clean: 0, withErrors: 0 },
     violations: [],
     crashes: [],
+    roundTrip: { checked: 0, stable: 0, failures: [] },
     missedRejections: [],
     slow: [],
     files: [],
@@ -508,6 +534,7 @@ function main() {
       entry.crash = crash;
     } else {
       const c = counts(parsed.diagnostics);
+      checkRoundTrip(lib, rel, parsed, c.error > 0, report);
       const firstError = parsed.diagnostics.find((d) => d.severity === 'error');
       const firstProblem = parsed.diagnostics.find((d) => d.severity !== 'info');
       Object.assign(entry, { format: parsed.dump.format, errors: c.error, warnings: c.warning, infos: c.info, firstDiagnostic: describe(firstProblem || parsed.diagnostics[0]) });
@@ -548,7 +575,7 @@ function main() {
     report.files.push(entry);
   }
   report.elapsedSeconds = (performance.now() - started) / 1000;
-  report.passed = report.violations.length === 0 && report.crashes.length === 0;
+  report.passed = report.violations.length === 0 && report.crashes.length === 0 && report.roundTrip.failures.length === 0;
 
   if (options.json) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
@@ -577,6 +604,8 @@ function printReport(report, options) {
     out.push(`  accepted by real iptables (nft):  ${report.accepted.withoutErrors}/${report.accepted.files} parse without errors`);
     out.push(`  rejected by real iptables (nft):  ${report.rejected.flagged}/${report.rejected.files} get at least one warning or error`);
   }
+  out.push(`  parse → print → parse → print:   ${report.roundTrip.stable}/${report.roundTrip.checked} reach a fixpoint without new errors`);
+  for (const f of report.roundTrip.failures) out.push(`    round trip: ${f.file}: ${f.problem}`);
   if (report.unlisted.files) {
     out.push(`  not in INDEX.md: ${report.unlisted.files} (${report.unlisted.mustBeClean} Docker listings that must parse without errors)`);
     if (report.index.present) {

@@ -51,7 +51,9 @@ export function printTable(table: Table, family: Family, options: PrintOptions =
 export function printRule(rule: Rule, family: Family, options: PrintOptions = {}): string {
   const counters = options.counters !== false && rule.counters !== null ? `[${rule.counters.packets}:${rule.counters.bytes}] ` : '';
   const spec = printRuleSpec(rule, family);
-  return `${counters}-A ${quoteIfNeeded(rule.chain)}${spec === '' ? '' : ' ' + spec}`;
+  // iptables-save never prints a family prefix; a restore file's `-4`/`-6` rule keeps it so the text still says which family it is for.
+  const prefix = rule.onlyFamily === null ? '' : rule.onlyFamily === 'ipv4' ? '-4 ' : '-6 ';
+  return `${prefix}${counters}-A ${quoteIfNeeded(rule.chain)}${spec === '' ? '' : ' ' + spec}`;
 }
 
 /** The rule specification (everything after the chain name) in canonical form. */
