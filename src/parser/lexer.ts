@@ -1,16 +1,17 @@
 import moo from 'moo';
 
 /**
- * Splits one line into words the way iptables-restore's tokenizer does: blanks
- * separate, double quotes group (a backslash escapes only inside them), single
- * quotes are ordinary characters. Whitespace never reaches the parser.
+ * Splits a line into runs the way iptables-restore's tokenizer sees them:
+ * double-quoted strings (a backslash escapes only inside them) and plain runs
+ * of everything else. Single quotes are ordinary characters. A dump line is
+ * mostly plain, so moo emits two or three tokens per line; the words of a plain
+ * run are its blank-separated parts, and a quoted string glued to plain text
+ * (`foo"bar baz"`) is part of the same word.
  */
-// A word token swallows the blanks before it, so moo emits half as many tokens (lexing is a third of parse time).
-const wordLexer = moo.compile({
-  word: /[ \t]*(?:[^ \t\n"]+|"[^"\\]*(?:\\.[^"\\]*)*")+/,
-  trailingBlank: /[ \t]+/,
-  unbalancedQuote: /[ \t]*"[^]*/,
-  unreadable: moo.error,
+const runLexer = moo.compile({
+  quoted: /"[^"\\\n]*(?:\\.[^"\\\n]*)*"/,
+  plain: /[^"\n]+/,
+  unbalancedQuote: /"[^\n]*/,
 });
 
 export interface Word {
@@ -29,19 +30,51 @@ export class UnbalancedQuoteError extends Error {
 
 export function splitWords(line: string): Word[] {
   const words: Word[] = [];
-  wordLexer.reset(line);
-  for (let token = wordLexer.next(); token !== undefined; token = wordLexer.next()) {
-    if (token.type === 'word') {
-      const raw = token.text;
-      let blanks = 0;
-      while (raw.charCodeAt(blanks) === 32 || raw.charCodeAt(blanks) === 9) blanks++;
-      const text = blanks === 0 ? raw : raw.slice(blanks);
-      words.push({ text, column: token.col + blanks, quoted: text.includes('"') });
-    } else if (token.type === 'unbalancedQuote' || token.type === 'unreadable') {
-      throw new UnbalancedQuoteError(token.col + token.text.indexOf('"'));
+  // Whether the next run continues the last word (nothing but a quote between them).
+  let glued = false;
+  runLexer.reset(line);
+  for (let token = runLexer.next(); token !== undefined; token = runLexer.next()) {
+    if (token.type === 'quoted') {
+      if (glued) {
+        const last = words[words.length - 1];
+        last.text += token.text;
+        last.quoted = true;
+      } else {
+        words.push({ text: token.text, column: token.col, quoted: true });
+      }
+      glued = true;
+    } else if (token.type === 'plain') {
+      glued = addPlainRun(words, token.text, token.col, glued);
+    } else {
+      throw new UnbalancedQuoteError(token.col);
     }
   }
   return words;
+}
+
+/** Adds the blank-separated words of a plain run; returns true when the run ends in a word that a quote may continue. */
+function addPlainRun(words: Word[], run: string, column: number, glued: boolean): boolean {
+  const length = run.length;
+  let i = 0;
+  while (i < length) {
+    const start = i;
+    while (i < length && !isBlank(run.charCodeAt(i))) i++;
+    if (i > start) {
+      const text = run.slice(start, i);
+      if (start === 0 && glued) {
+        const last = words[words.length - 1];
+        last.text += text;
+      } else {
+        words.push({ text, column: column + start, quoted: false });
+      }
+    }
+    while (i < length && isBlank(run.charCodeAt(i))) i++;
+  }
+  return length > 0 && !isBlank(run.charCodeAt(length - 1));
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
 }
 
 /** The argument iptables sees: quotes removed, `\x` inside quotes read as `x`. */
