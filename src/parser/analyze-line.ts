@@ -151,7 +151,7 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
     const built = buildRule(classified, shape, lineNumber, line, context.familyState, (key, wordIndex, message) => {
       const word = words[Math.min(wordIndex, words.length - 1)];
       report(key, word.column, word.column + word.text.length - 1, message);
-    });
+    }, true);
     if (unsupportedRevision) {
       report('unsupportedRevision', 1, line.length, 'iptables-save did not know an extension revision in this rule, so the rule may be shown incompletely; save with the iptables that installed it');
     }

@@ -78,8 +78,9 @@ export function buildRule(
   raw: string,
   familyState: FamilyState,
   report: Reporter,
+  checkOnly = false,
 ): Rule {
-  return new RuleBuilder(line, lineNumber, familyState, report).build(shape, raw);
+  return new RuleBuilder(line, lineNumber, familyState, report, checkOnly).build(shape, raw);
 }
 
 class RuleBuilder {
@@ -93,6 +94,8 @@ class RuleBuilder {
     private readonly lineNumber: number,
     private readonly familyState: FamilyState,
     private readonly report: Reporter,
+    /** Check the rule without building its matches' options, for a reader that builds them later. */
+    private readonly checkOnly: boolean,
   ) {
     this.words = line.words;
     this.slotNodes = new Array(line.slots.length);
@@ -160,13 +163,15 @@ class RuleBuilder {
         this.addParameter(item, negated);
         return;
       case 'match': {
-        const match = this.matchForSlot(this.slotAt(item.name));
-        if (!match.known) {
-          report('unknownModule', item.values[0], `unknown match module \`${match.module}\`; its options are kept as written and analysis treats it as unknown`);
+        const slotIndex = this.slotAt(item.name);
+        if (!this.checkOnly) this.matchForSlot(slotIndex);
+        const slot = this.line.slots[slotIndex];
+        if (slot.spec === null) {
+          report('unknownModule', item.values[0], `unknown match module \`${slot.name}\`; its options are kept as written and analysis treats it as unknown`);
         } else {
-          const family = MATCHES[match.module].family;
+          const family = slot.spec.family;
           if (family !== undefined && family !== this.family() && this.familyState.settled) {
-            report('familyMismatch', item.values[0], `\`-m ${match.module}\` is for ${family === 'ipv4' ? 'iptables (IPv4)' : 'ip6tables (IPv6)'} only`);
+            report('familyMismatch', item.values[0], `\`-m ${slot.name}\` is for ${family === 'ipv4' ? 'iptables (IPv4)' : 'ip6tables (IPv6)'} only`);
           }
         }
         return;
@@ -279,15 +284,9 @@ class RuleBuilder {
     if (owner === undefined) return;
     const values: string[] = new Array(valueIndexes.length);
     for (let v = 0; v < valueIndexes.length; v++) values[v] = unquote(words[valueIndexes[v]]);
-    const option: ExtensionOption = {
-      name: owner.name,
-      spelling: intern(word.text),
-      negated,
-      oldNegation,
-      values,
-      line: this.lineNumber,
-      column: word.column,
-    };
+    const option: ExtensionOption | null = this.checkOnly
+      ? null
+      : { name: owner.name, spelling: intern(word.text), negated, oldNegation, values, line: this.lineNumber, column: word.column };
     if (word.text === '-t' || word.text === '--table') {
       report('tableOptionInRule', wordIndex, '`-t` cannot be used in a restore file; put the rule under the `*table` line of its table');
       return;
@@ -309,8 +308,8 @@ class RuleBuilder {
         target.type = 'unknown';
         report('unknownTarget', slot.wordIndex + 1, `unknown target \`${slot.name}\` with options; it is kept as written and analysis treats it as unknown`);
       }
-      target.options.push(option);
-    } else {
+      if (option !== null) target.options.push(option);
+    } else if (option !== null) {
       this.matchForSlot(owner.slot).options.push(option);
     }
     if (slot.spec !== null && !owner.known) {
