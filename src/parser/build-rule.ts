@@ -306,7 +306,7 @@ class RuleBuilder {
       const target = this.slotNodes[owner.slot] as Target;
       if (slot.spec === null && target.type !== 'unknown') {
         target.type = 'unknown';
-        report('unknownTarget', slot.wordIndex + 1, `unknown target \`${slot.name}\` with options; it is kept as written and analysis treats it as unknown`);
+        report('unknownTarget', slot.wordIndex + 1, `unknown target \`${this.words[slot.wordIndex + 1].text}\` with options; it is kept as written and analysis treats it as unknown`);
       }
       if (option !== null) target.options.push(option);
     } else if (option !== null) {
