@@ -119,7 +119,9 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
   }
 
   const first = words[0].text;
-  if (LEAKED_OUTPUT_PATTERN.test(first) && first !== 'COMMIT') {
+  const firstCode = first.charCodeAt(0);
+  const ordinaryStart = firstCode === 45 /* - */ || firstCode === 58 /* : */ || firstCode === 42 /* * */ || firstCode === 91; /* [ */
+  if (!ordinaryStart && LEAKED_OUTPUT_PATTERN.test(first) && first !== 'COMMIT') {
     report('leakedOutput', words[0].column, line.length, 'program output captured into the dump, not a rule; it is ignored');
     return NONE;
   }

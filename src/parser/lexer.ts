@@ -55,18 +55,20 @@ export function splitWords(line: string): Word[] {
 /** Adds the blank-separated words of a plain run; returns true when the run ends in a word that a quote may continue. */
 function addPlainRun(words: Word[], run: string, column: number, glued: boolean): boolean {
   const length = run.length;
+  const hasTab = run.includes('\t');
   let i = 0;
   while (i < length) {
     const start = i;
-    while (i < length && !isBlank(run.charCodeAt(i))) i++;
+    if (hasTab) {
+      while (i < length && !isBlank(run.charCodeAt(i))) i++;
+    } else {
+      const space = run.indexOf(' ', i);
+      i = space < 0 ? length : space;
+    }
     if (i > start) {
       const text = run.slice(start, i);
-      if (start === 0 && glued) {
-        const last = words[words.length - 1];
-        last.text += text;
-      } else {
-        words.push({ text, column: column + start, quoted: false });
-      }
+      if (start === 0 && glued) words[words.length - 1].text += text;
+      else words.push({ text, column: column + start, quoted: false });
     }
     while (i < length && isBlank(run.charCodeAt(i))) i++;
   }
