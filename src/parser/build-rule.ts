@@ -135,6 +135,7 @@ class RuleBuilder {
     for (const item of shape.items) this.addItem(item);
 
     checkProtocolRequirements(rule, this.line, report);
+    if (this.checkOnly) return rule;
     if (rule.parameters.length > 1) rule.parameters.sort((a, b) => PARAMETER_ORDER[a.name] - PARAMETER_ORDER[b.name]);
     rule.parameters = exactSize(rule.parameters);
     rule.matches = exactSize(rule.matches);
