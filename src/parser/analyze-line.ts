@@ -1,8 +1,8 @@
-import type { ChainCommand, Counters, Diagnostic, Family, RuleCommand } from '../ast';
+import type { ChainCommand, Diagnostic, Family, Rule } from '../ast';
 import { DIAGNOSTICS, type DiagnosticKey } from '../diagnostics';
 import { buildRule, type FamilyState } from './build-rule';
 import { classifyLine, type ClassifiedLine } from './classify';
-import type { RuleDetails } from './lazy-rule';
+import { LazyRule, type RuleDetails } from './lazy-rule';
 import { splitWords, unquote, UnbalancedQuoteError, type Word } from './lexer';
 import { parseShape } from './parse-line';
 
@@ -18,21 +18,6 @@ export interface WordRef {
   column: number;
 }
 
-/** The scalar fields of a rule; its parameters, matches and target are rebuilt from `raw` on demand. */
-export interface RuleFields {
-  command: RuleCommand;
-  chain: string;
-  ruleNumber: number | null;
-  counters: Counters | null;
-  onlyFamily: Family | null;
-  unsupportedRevision: boolean;
-  line: number;
-  column: number;
-  /** The family the line was read in, which the rebuild must use again. */
-  family: Family;
-  chainColumn: number;
-}
-
 /**
  * What one line contributes to the tree, independent of the lines around it.
  * The fold (parse-dump.ts) puts these together in order; a worker thread can
@@ -44,7 +29,7 @@ export type LineResult =
   | { kind: 'table'; word: WordRef }
   | { kind: 'chain'; header: WordRef; policy: WordRef; counters: WordRef | null; extra: WordRef | null }
   | { kind: 'commit'; word: WordRef }
-  | { kind: 'rule'; rule: RuleFields }
+  | { kind: 'rule'; rule: Rule; chainColumn: number }
   | { kind: 'chain-command'; command: Omit<ChainCommand, 'raw'>; operands: WordRef[]; ruleNumber: WordRef | null };
 
 export interface AnalysisContext {
@@ -157,21 +142,8 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
     if (unsupportedRevision) {
       report('unsupportedRevision', 1, line.length, 'iptables-save did not know an extension revision in this rule, so the rule may be shown incompletely; save with the iptables that installed it');
     }
-    return {
-      kind: 'rule',
-      rule: {
-        command: built.command,
-        chain: built.chain,
-        ruleNumber: built.ruleNumber,
-        counters: built.counters,
-        onlyFamily: built.onlyFamily,
-        unsupportedRevision,
-        line: lineNumber,
-        column: built.column,
-        family: built.onlyFamily ?? context.familyState.family,
-        chainColumn: words[shape.operands[0]].column,
-      },
-    };
+    built.unsupportedRevision = unsupportedRevision;
+    return { kind: 'rule', rule: new LazyRule(built, built.onlyFamily ?? context.familyState.family, rebuildDetails), chainColumn: words[shape.operands[0]].column };
   }
 
   const operand = (i: number): string | null => (shape.operands[i] === undefined ? null : unquote(words[shape.operands[i]]));

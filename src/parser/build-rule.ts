@@ -283,11 +283,12 @@ class RuleBuilder {
     const word = words[wordIndex];
     const owner = line.owners[wordIndex];
     if (owner === undefined) return;
-    const values: string[] = new Array(valueIndexes.length);
-    for (let v = 0; v < valueIndexes.length; v++) values[v] = unquote(words[valueIndexes[v]]);
-    const option: ExtensionOption | null = this.checkOnly
-      ? null
-      : { name: owner.name, spelling: intern(word.text), negated, oldNegation, values, line: this.lineNumber, column: word.column };
+    let option: ExtensionOption | null = null;
+    if (!this.checkOnly) {
+      const values: string[] = new Array(valueIndexes.length);
+      for (let v = 0; v < valueIndexes.length; v++) values[v] = unquote(words[valueIndexes[v]]);
+      option = { name: owner.name, spelling: intern(word.text), negated, oldNegation, values, line: this.lineNumber, column: word.column };
+    }
     if (word.text === '-t' || word.text === '--table') {
       report('tableOptionInRule', wordIndex, '`-t` cannot be used in a restore file; put the rule under the `*table` line of its table');
       return;
@@ -331,7 +332,7 @@ class RuleBuilder {
     }
     if (spec.values !== undefined) {
       for (let v = 0; v < valueIndexes.length; v++) {
-        const problem = validateOptionValue(spec, v, values[v], this.family());
+        const problem = validateOptionValue(spec, v, unquote(words[valueIndexes[v]]), this.family());
         if (problem !== null) report('invalidValue', valueIndexes[v], `${word.text}: ${problem}`);
       }
     }

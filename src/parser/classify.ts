@@ -72,6 +72,37 @@ const ROLES = new Map<string, Role>([
   ['-4', 'family'], ['--ipv4', 'family'], ['-6', 'family'], ['--ipv6', 'family'],
 ]);
 
+/** The fixed meaning of a word in a rule specification, without hashing the common two-letter ones. */
+function roleOf(text: string): Role | undefined {
+  if (text.charCodeAt(0) !== 45 /* - */) return undefined;
+  if (text.length === 2) {
+    switch (text.charCodeAt(1)) {
+      case 115 /* s */:
+      case 100 /* d */:
+      case 105 /* i */:
+      case 111 /* o */:
+      case 112 /* p */:
+        return 'parameter';
+      case 102 /* f */:
+        return 'fragment';
+      case 109 /* m */:
+        return 'match';
+      case 106 /* j */:
+        return 'jump';
+      case 103 /* g */:
+        return 'goto';
+      case 99 /* c */:
+        return 'setCounters';
+      case 52 /* 4 */:
+      case 54 /* 6 */:
+        return 'family';
+      default:
+        return undefined;
+    }
+  }
+  return ROLES.get(text);
+}
+
 /** Short options getopt lets a value follow without a blank (`-ptcp`, `-s1.2.3.4`). */
 const GLUABLE = new Set(['-s', '-d', '-i', '-o', '-p', '-m', '-j', '-g']);
 const COUNTERS_PATTERN = /^\[\d+:\d+\]$/;
@@ -223,7 +254,7 @@ function classifyCommand(
       types[i++] = 'bang';
       continue;
     }
-    const role = ROLES.get(text);
+    const role = roleOf(text);
     if (role === undefined && looksLikeOption(text) && splitGluedValue(words, i)) {
       count++;
       continue;

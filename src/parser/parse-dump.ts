@@ -1,9 +1,8 @@
 import type { Chain, ChainCommand, Comment, Diagnostic, Dump, Family, Producer, Rule, Ruleset, Table, TableName } from '../ast';
 import type { DiagnosticKey } from '../diagnostics';
 import { printRuleSpec } from '../printer';
-import { analyzeLine, HEADER_PATTERN, headerFamily, LEGACY_TABLES_WARNING, makeDiagnostic, rebuildDetails, ruleText, type AnalysisContext, type LineResult, type RuleFields, type WordRef } from './analyze-line';
+import { analyzeLine, HEADER_PATTERN, headerFamily, LEGACY_TABLES_WARNING, makeDiagnostic, ruleText, type AnalysisContext, type LineResult, type WordRef } from './analyze-line';
 import { bracketCounters, exactSize, type FamilyState } from './build-rule';
-import { LazyRule } from './lazy-rule';
 
 export interface ParseOptions {
   /** Shown in diagnostics; `-` for standard input. */
@@ -56,6 +55,9 @@ class DumpReader {
   private readonly listFormat: boolean;
   private lineNumber = 0;
   private source = '';
+  /** The chain the last rule went to, valid until a chain is deleted or renamed. */
+  private recentChain: Chain | null = null;
+  private recentTable: OpenTable | null = null;
 
   constructor(
     private readonly text: string,
@@ -149,10 +151,10 @@ class DumpReader {
         this.closeTable(this.lineNumber);
         return;
       case 'rule': {
-        const fields = result.rule;
-        const table = this.tableForCommand({ text: '', column: fields.column });
+        const rule = result.rule;
+        const table = this.table ?? this.tableForCommand({ text: '', column: rule.column });
         if (table === null) return;
-        this.applyRule(table, newRule(fields, ruleText(source).text), { text: fields.chain, column: fields.chainColumn });
+        this.applyRule(table, rule, { text: rule.chain, column: result.chainColumn });
         return;
       }
       case 'chain-command': {
@@ -262,7 +264,7 @@ class DumpReader {
   private tableForCommand(first: WordRef): OpenTable | null {
     if (this.table !== null) return this.table;
     if (!this.listFormat) {
-      this.report('outsideTable', first.column, first.column + first.text.length - 1, 'this line is outside any table; put it after a `*filter` (or other `*table`) line and before its COMMIT');
+      this.report('outsideTable', first.column, first.column + Math.max(first.text.length, 2) - 1, 'this line is outside any table; put it after a `*filter` (or other `*table`) line and before its COMMIT');
       return null;
     }
     const ruleset = this.currentRuleset(first.column);
@@ -322,8 +324,15 @@ class DumpReader {
   }
 
   private chainFor(table: OpenTable, name: string, word: WordRef, declareQuietly: boolean): Chain {
+    // Dumps list a chain's rules together: most lookups are for the chain of the line before.
+    const recent = this.recentChain;
+    if (recent !== null && this.recentTable === table && recent.name === name) return recent;
     const existing = table.chains.get(name);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      this.recentChain = existing;
+      this.recentTable = table;
+      return existing;
+    }
     const builtin = BUILTIN_CHAINS[table.node.name]?.includes(name) ?? false;
     const deletedAt = table.deletedAt.get(name);
     if (deletedAt !== undefined) {
@@ -440,6 +449,7 @@ class DumpReader {
         }
         return;
       case 'delete-chain': {
+        this.recentChain = null;
         const victims = name === null ? table.node.chains.filter((chain) => !chain.builtin) : [this.existingChain(table, name, word)];
         for (const chain of victims) {
           if (!chain) continue;
@@ -463,6 +473,7 @@ class DumpReader {
         this.report('noEffectCommand', 1, this.source.length, '`-h` makes iptables-restore print its help and stop here, so none of this file is applied; remove the line');
         return;
       case 'rename-chain': {
+        this.recentChain = null;
         const chain = name === null ? undefined : this.existingChain(table, name, word);
         const newName = command.argument;
         if (!chain || newName === null) return;
@@ -524,24 +535,4 @@ function sourceLine(lines: string[], index: number, hasBom: boolean): string {
   let line = lines[index];
   if (index === 0 && hasBom) line = line.slice(1);
   return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
-}
-
-function newRule(fields: RuleFields, raw: string): Rule {
-  const rule: Rule = {
-    kind: 'rule',
-    command: fields.command,
-    chain: fields.chain,
-    ruleNumber: fields.ruleNumber,
-    position: 0,
-    counters: fields.counters,
-    onlyFamily: fields.onlyFamily,
-    parameters: [],
-    matches: [],
-    target: null,
-    unsupportedRevision: fields.unsupportedRevision,
-    raw,
-    line: fields.line,
-    column: fields.column,
-  };
-  return new LazyRule(rule, fields.family, rebuildDetails);
 }
