@@ -72,6 +72,9 @@ const ROLES = new Map<string, Role>([
   ['-4', 'family'], ['--ipv4', 'family'], ['-6', 'family'], ['--ipv6', 'family'],
 ]);
 
+const MATCH_SPECS = new Map(Object.entries(MATCHES));
+const TARGET_SPECS = new Map(Object.entries(TARGETS));
+
 /** The fixed meaning of a word in a rule specification, without hashing the common two-letter ones. */
 function roleOf(text: string): Role | undefined {
   if (text.charCodeAt(0) !== 45 /* - */) return undefined;
@@ -196,7 +199,7 @@ function classifyCommand(
   let count = words.length;
   let i = 0;
   if (words[0].text === '-4' || words[0].text === '-6') types[i++] = 'familyPrefix';
-  if (i < count && COUNTERS_PATTERN.test(words[i].text)) types[i++] = 'counters';
+  if (i < count && words[i].text.charCodeAt(0) === 91 /* [ */ && COUNTERS_PATTERN.test(words[i].text)) types[i++] = 'counters';
   if (i >= count) return i;
 
   const command = COMMANDS.get(words[i].text);
@@ -277,7 +280,7 @@ function classifyCommand(
       types[i++] = role;
       if (i < count) {
         const name = words[i].text;
-        const spec = (isMatch ? MATCHES[name] : TARGETS[name]) ?? null;
+        const spec = (isMatch ? MATCH_SPECS.get(name) : TARGET_SPECS.get(name)) ?? null;
         slots.push({ kind: isMatch ? 'match' : 'target', name, spec, implicit: false, wordIndex: i - 1 });
         types[i++] = 'value';
       }

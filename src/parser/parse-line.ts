@@ -10,28 +10,41 @@ export type ShapeResult =
   | { ok: false; wordIndex: number; reason: 'unexpected' | 'incomplete' | 'ambiguous' };
 
 interface ShapeNode {
-  next: Map<TokenType, ShapeNode>;
+  /** Children by token type code. */
+  next: (ShapeNode | undefined)[];
   result: ShapeResult | null;
+}
+
+const TYPE_CODES = new Map<TokenType, number>();
+
+function typeCode(type: TokenType): number {
+  let code = TYPE_CODES.get(type);
+  if (code === undefined) {
+    code = TYPE_CODES.size;
+    TYPE_CODES.set(type, code);
+  }
+  return code;
 }
 
 // Most lines of a large dump share a few dozen token-type sequences: nearley decides each sequence
 // once, and a trie keyed by type finds it again without building a key string per line.
-let shapes: ShapeNode = { next: new Map(), result: null };
+let shapes: ShapeNode = { next: [], result: null };
 let shapeNodes = 0;
 const SHAPE_NODE_LIMIT = 200_000;
 
 /** Parses one classified line with the line grammar; the result depends only on the token types. */
 export function parseShape(types: readonly TokenType[], words: readonly { text: string }[]): ShapeResult {
   if (shapeNodes > SHAPE_NODE_LIMIT) {
-    shapes = { next: new Map(), result: null };
+    shapes = { next: [], result: null };
     shapeNodes = 0;
   }
   let node = shapes;
   for (let i = 0; i < types.length; i++) {
-    let child = node.next.get(types[i]);
+    const code = typeCode(types[i]);
+    let child = node.next[code];
     if (child === undefined) {
-      child = { next: new Map(), result: null };
-      node.next.set(types[i], child);
+      child = { next: [], result: null };
+      node.next[code] = child;
       shapeNodes++;
     }
     node = child;
