@@ -22,7 +22,7 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(ROOT, 'bench-out');
 const CLI = path.join(ROOT, 'bin', 'ipt-lint');
-const LIB = path.join(ROOT, 'dist', 'index.js');
+const LIB = path.join(ROOT, 'dist', 'src', 'index.js');
 const GNU_TIME = '/usr/bin/time';
 const IPTABLES_VERSION = '1.8.9';
 /** A fixed date keeps the generated files byte-identical from run to run. */
@@ -489,7 +489,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  if (!fs.existsSync(LIB) || !fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
+  if (!fs.existsSync(LIB) || !fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
     process.stderr.write('bench: dist/ is missing; run `npm run build` first\n');
     return 2;
   }

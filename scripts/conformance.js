@@ -390,7 +390,7 @@ function main() {
 
   let lib;
   try {
-    lib = require(path.join(ROOT, 'dist', 'index.js'));
+    lib = require(path.join(ROOT, 'dist', 'src', 'index.js'));
   } catch (error) {
     fail(`cannot load dist/index.js (run \`npm run build\` first): ${error.message.split('\n')[0]}`);
   }

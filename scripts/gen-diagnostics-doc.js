@@ -3,7 +3,7 @@
 // Writes docs/diagnostics.md from the diagnostic table in the built library.
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { DIAGNOSTICS } = require('../dist/index.js');
+const { DIAGNOSTICS } = require('../dist/src/index.js');
 
 const rows = Object.values(DIAGNOSTICS)
   .sort((a, b) => a.code.localeCompare(b.code))

@@ -1,0 +1,106 @@
+import type { Diagnostic, Dump, Rule, Severity } from '../ast';
+import { printRuleSpec } from '../printer';
+import type { Finding, LintRule, ReportTarget, Visitor } from './types';
+
+export const DOCS_BASE = 'https://github.com/ipt-lint/ipt-lint/blob/main/docs/';
+
+export type SeverityOverride = Severity | 'off';
+
+export interface LintOptions {
+  rules: readonly LintRule[];
+  /** Per code: another severity, or 'off'. */
+  overrides?: Record<string, SeverityOverride>;
+}
+
+export function docsUrlFor(code: string): string {
+  return code.startsWith('IPT1') ? `${DOCS_BASE}diagnostics.md#${code.toLowerCase()}` : `${DOCS_BASE}rules/${code}.md`;
+}
+
+/** Runs every rule in one walk over the tree and returns their findings in document order. */
+export function lintDump(dump: Dump, options: LintOptions): Finding[] {
+  const findings: Finding[] = [];
+  const visitors: Visitor[] = [];
+  for (const rule of options.rules) {
+    const override = options.overrides?.[rule.meta.code];
+    if (override === 'off') continue;
+    const severity = override ?? rule.meta.severity;
+    visitors.push(
+      rule.create({
+        dump,
+        report: (target) => findings.push(toFinding(rule, severity, dump.file, target)),
+      }),
+    );
+  }
+
+  const withHook = <K extends keyof Visitor>(hook: K): Visitor[] => visitors.filter((visitor) => visitor[hook] !== undefined);
+  const onRuleset = withHook('ruleset');
+  const onTable = withHook('table');
+  const onChain = withHook('chain');
+  const onRule = withHook('rule');
+  const onTableEnd = withHook('tableEnd');
+  for (const ruleset of dump.rulesets) {
+    for (const visitor of onRuleset) visitor.ruleset!(ruleset);
+    for (const table of ruleset.tables) {
+      for (const visitor of onTable) visitor.table!(table, ruleset);
+      for (const chain of table.chains) {
+        for (const visitor of onChain) visitor.chain!(chain, table, ruleset);
+        if (onRule.length === 0) continue;
+        for (const rule of chain.rules) for (const visitor of onRule) visitor.rule!(rule, chain, table, ruleset);
+      }
+      for (const visitor of onTableEnd) visitor.tableEnd!(table, ruleset);
+    }
+  }
+  for (const visitor of visitors) visitor.end?.();
+  return findings.sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+}
+
+/** Parse diagnostics as findings, so a dump with a bad line still gets one report. */
+export function diagnosticFindings(diagnostics: readonly Diagnostic[], overrides: Record<string, SeverityOverride> = {}): Finding[] {
+  const findings: Finding[] = [];
+  for (const diagnostic of diagnostics) {
+    const override = overrides[diagnostic.code];
+    if (override === 'off') continue;
+    findings.push({
+      code: diagnostic.code,
+      name: diagnostic.name,
+      severity: override ?? diagnostic.severity,
+      message: diagnostic.message,
+      file: diagnostic.file,
+      line: diagnostic.line,
+      column: diagnostic.column,
+      endColumn: diagnostic.endColumn,
+      family: null,
+      table: null,
+      chain: null,
+      docsUrl: docsUrlFor(diagnostic.code),
+      fingerprint: `${diagnostic.code}|${diagnostic.source.trim()}`,
+    });
+  }
+  return findings;
+}
+
+function toFinding(rule: LintRule, severity: Severity, file: string, target: ReportTarget): Finding {
+  const template = rule.meta.messages[target.messageId];
+  if (template === undefined) throw new Error(`${rule.meta.code} reported unknown message id ${target.messageId}`);
+  const message = template.replace(/\{(\w+)\}/g, (whole, key: string) => (target.data !== undefined && key in target.data ? String(target.data[key]) : whole));
+  const at = target.at;
+  const isRule = (at as Partial<Rule>).kind === 'rule';
+  const family = target.ruleset.family;
+  return {
+    code: rule.meta.code,
+    name: rule.meta.name,
+    severity,
+    message,
+    file,
+    line: at.line,
+    column: at.column,
+    family,
+    table: target.table?.name ?? null,
+    chain: target.chain?.name ?? null,
+    docsUrl: docsUrlFor(rule.meta.code),
+    ...(target.related === undefined ? {} : { related: target.related }),
+    fingerprint:
+      target.fingerprint ??
+      [rule.meta.code, family, target.table?.name ?? '', target.chain?.name ?? '', isRule ? printRuleSpec(at as Rule, family) : '', target.messageId].join('|'),
+  };
+}
