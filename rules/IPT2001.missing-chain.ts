@@ -25,6 +25,7 @@ export const rule: LintRule = {
           ruleset,
           table,
           chain,
+          rule,
           messageId: 'missing',
           data: { flag: target.kind === 'goto' ? '-g' : '-j', target: target.name, table: table.name },
         });

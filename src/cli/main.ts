@@ -1,4 +1,6 @@
 import yargs from 'yargs';
+import { explainCommand } from './explain-command';
+import { lintCommand } from './lint-command';
 import { parseCommand } from './parse-command';
 import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
 
@@ -12,7 +14,9 @@ export async function main(rawArgv: string[]): Promise<number> {
     await yargs(argv)
       .scriptName('ipt-lint')
       .usage('$0 <command> [options]\n\nParse, lint, diff and trace iptables-save dumps.')
+      .command(lintCommand((code) => (exitCode = code)))
       .command(parseCommand((code) => (exitCode = code)))
+      .command(explainCommand((code) => (exitCode = code)))
       .option('debug', { type: 'boolean', description: 'Show stack traces of internal errors', global: true })
       .demandCommand(1, 'Give a command, for example: ipt-lint parse dump.txt')
       .strict()
@@ -22,7 +26,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       .alias('h', 'help')
       .version()
       .alias('V', 'version')
-      .epilogue('Exit codes: 0 parsed cleanly, 2 errors in the input or a usage problem.')
+      .epilogue('Exit codes: 0 clean; 1 lint findings at or above --fail-on; 2 unreadable input, parse errors (parse), or a usage problem.')
       .wrap(Math.min(100, process.stdout.columns ?? 80))
       .fail((message, error) => {
         throw error ?? new UsageError(message);

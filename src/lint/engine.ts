@@ -79,16 +79,16 @@ export function diagnosticFindings(diagnostics: readonly Diagnostic[], overrides
   return findings;
 }
 
-function toFinding(rule: LintRule, severity: Severity, file: string, target: ReportTarget): Finding {
-  const template = rule.meta.messages[target.messageId];
-  if (template === undefined) throw new Error(`${rule.meta.code} reported unknown message id ${target.messageId}`);
+function toFinding(lintRule: LintRule, severity: Severity, file: string, target: ReportTarget): Finding {
+  const template = lintRule.meta.messages[target.messageId];
+  if (template === undefined) throw new Error(`${lintRule.meta.code} reported unknown message id ${target.messageId}`);
   const message = template.replace(/\{(\w+)\}/g, (whole, key: string) => (target.data !== undefined && key in target.data ? String(target.data[key]) : whole));
   const at = target.at;
-  const isRule = (at as Partial<Rule>).kind === 'rule';
+  const rule = target.rule ?? ((at as Partial<Rule>).kind === 'rule' ? (at as Rule) : null);
   const family = target.ruleset.family;
   return {
-    code: rule.meta.code,
-    name: rule.meta.name,
+    code: lintRule.meta.code,
+    name: lintRule.meta.name,
     severity,
     message,
     file,
@@ -97,10 +97,10 @@ function toFinding(rule: LintRule, severity: Severity, file: string, target: Rep
     family,
     table: target.table?.name ?? null,
     chain: target.chain?.name ?? null,
-    docsUrl: docsUrlFor(rule.meta.code),
+    docsUrl: docsUrlFor(lintRule.meta.code),
     ...(target.related === undefined ? {} : { related: target.related }),
     fingerprint:
       target.fingerprint ??
-      [rule.meta.code, family, target.table?.name ?? '', target.chain?.name ?? '', isRule ? printRuleSpec(at as Rule, family) : '', target.messageId].join('|'),
+      [lintRule.meta.code, family, target.table?.name ?? '', target.chain?.name ?? '', rule === null ? '' : printRuleSpec(rule, family), target.messageId].join('|'),
   };
 }

@@ -41,6 +41,8 @@ export interface ReportTarget {
   ruleset: Ruleset;
   table?: Table;
   chain?: Chain;
+  /** The rule the finding is about, when `at` is a part of it (its target, a match). */
+  rule?: Rule;
   messageId: string;
   data?: Record<string, string | number>;
   related?: { line: number; message: string }[];

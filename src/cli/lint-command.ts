@@ -1,0 +1,93 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { CommandModule } from 'yargs';
+import type { Family, Severity, TableName } from '../ast';
+import { BUILTIN_RULES } from '../../rules';
+import { applyBaseline, baselineProblem, createBaseline, type Baseline } from '../lint/baseline';
+import { lintFile, type LintFileResult } from '../lint/lint-file';
+import { formatJson } from '../output/json';
+import { formatStylish } from '../output/stylish';
+import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+const DEFAULT_BASELINE = '.ipt-lint-baseline.json';
+
+interface LintArgs {
+  files: string[];
+  format: 'stylish' | 'json';
+  'fail-on': Severity;
+  quiet: boolean;
+  baseline?: string;
+  'write-baseline': boolean;
+  family?: Family;
+  table?: TableName;
+  color?: boolean;
+}
+
+export function lintCommand(setExitCode: (code: number) => void): CommandModule<object, LintArgs> {
+  return {
+    command: 'lint <files..>',
+    describe: 'Check dumps for mistakes and report findings',
+    builder: (yargs) =>
+      yargs
+        .positional('files', { type: 'string', array: true, demandOption: true, description: 'Dump or restore files; - reads standard input' })
+        .option('format', { alias: 'f', choices: ['stylish', 'json'] as const, default: 'stylish' as const, description: 'stylish: for people; json: {findings, summary} (docs/lint-json.md)' })
+        .option('fail-on', { choices: ['error', 'warning', 'info'] as const, default: 'error' as const, description: 'Exit 1 when a finding of this severity or worse remains' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, description: 'Report errors only' })
+        .option('baseline', { type: 'string', description: `Ignore findings recorded in this file (default with --write-baseline: ${DEFAULT_BASELINE})` })
+        .option('write-baseline', { type: 'boolean', default: false, description: 'Record the current findings as the baseline and exit 0' })
+        .option('family', { choices: ['ipv4', 'ipv6'] as const, description: 'Address family, when the header does not say' })
+        .option('table', { choices: ['filter', 'nat', 'mangle', 'raw', 'security'] as const, description: 'Table of an `iptables -S` listing without `# table:` lines' })
+        .option('color', { type: 'boolean', description: 'Colour the stylish output (default: when writing to a terminal and NO_COLOR is unset)' })
+        .example('$0 lint /var/backups/iptables.v4', 'Lint a saved dump')
+        .example('iptables-save | $0 lint - --format json', 'Lint the live rules, as JSON')
+        .example('$0 lint --write-baseline rules.v4 && $0 lint --baseline .ipt-lint-baseline.json rules.v4', 'Adopt on an existing firewall: fail only on new findings') as never,
+    handler: (args) => {
+      const files = args.files.map((file) => (file === STDIN_ARGUMENT ? '-' : file));
+      const results = files.map((file) => lintFile(file, { rules: BUILTIN_RULES, family: args.family, table: args.table }));
+      const suppressed = results.reduce((sum, result) => sum + result.suppressed, 0);
+
+      if (args['write-baseline']) {
+        const target = args.baseline ?? DEFAULT_BASELINE;
+        const baseline = createBaseline(results.flatMap((result) => result.findings));
+        writeFileSync(target, JSON.stringify(baseline, null, 2) + '\n');
+        process.stderr.write(`ipt-lint: wrote ${baseline.findings.length} baseline entr${baseline.findings.length === 1 ? 'y' : 'ies'} to ${target}\n`);
+        setExitCode(results.every((result) => result.readable) ? EXIT.ok : EXIT.trouble);
+        return;
+      }
+
+      let baselined = 0;
+      let reported: LintFileResult[] = results;
+      if (args.baseline !== undefined) {
+        const baseline = readBaseline(args.baseline);
+        reported = results.map((result) => {
+          const { kept, baselined: dropped } = applyBaseline(result.findings, baseline);
+          baselined += dropped;
+          return { ...result, findings: kept };
+        });
+      }
+      if (args.quiet) reported = reported.map((result) => ({ ...result, findings: result.findings.filter((f) => f.severity === 'error') }));
+
+      const color = args.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+      const text = args.format === 'json' ? formatJson(reported, { suppressed, baselined }) : formatStylish(reported, { color });
+      process.stdout.write(text);
+
+      const threshold = SEVERITY_RANK[args['fail-on']];
+      const failing = reported.some((result) => result.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold));
+      const unreadable = results.some((result) => !result.readable);
+      setExitCode(unreadable ? EXIT.trouble : failing ? EXIT.findings : EXIT.ok);
+    },
+  };
+}
+
+function readBaseline(file: string): Baseline {
+  if (!existsSync(file)) throw new UsageError(`baseline file ${file} does not exist; create it with --write-baseline`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`baseline file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const problem = baselineProblem(parsed);
+  if (problem !== null) throw new UsageError(`baseline file ${file} is not an ipt-lint baseline: ${problem}`);
+  return parsed as Baseline;
+}

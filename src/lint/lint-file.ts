@@ -1,0 +1,32 @@
+import type { Family, TableName } from '../ast';
+import { readDumpFile } from '../read-input';
+import { diagnosticFindings, lintDump, type SeverityOverride } from './engine';
+import { inlineSuppressions, isSuppressed } from './suppressions';
+import type { Finding, LintRule } from './types';
+
+export interface LintFileOptions {
+  rules: readonly LintRule[];
+  overrides?: Record<string, SeverityOverride>;
+  family?: Family;
+  table?: TableName;
+}
+
+export interface LintFileResult {
+  file: string;
+  findings: Finding[];
+  /** Findings silenced by `# ipt-lint disable=…` comments. */
+  suppressed: number;
+  /** False when the file could not be read at all. */
+  readable: boolean;
+}
+
+/** Parses a file and lints it: parse diagnostics and rule findings together, inline suppressions applied. */
+export function lintFile(file: string, options: LintFileOptions): LintFileResult {
+  const { dump, diagnostics } = readDumpFile(file, { family: options.family, table: options.table });
+  const readable = !diagnostics.some((d) => d.code === 'IPT1001' || d.code === 'IPT1002');
+  const all = [...diagnosticFindings(diagnostics, options.overrides), ...lintDump(dump, { rules: options.rules, overrides: options.overrides })];
+  const suppressions = inlineSuppressions(dump.comments);
+  const findings = all.filter((finding) => !isSuppressed(finding, suppressions));
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+  return { file, findings, suppressed: all.length - findings.length, readable };
+}
