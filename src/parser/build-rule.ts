@@ -135,9 +135,9 @@ class RuleBuilder {
     for (const item of shape.items) this.addItem(item);
 
     checkProtocolRequirements(rule, this.line, report);
-    if (this.checkOnly) return rule;
     if (rule.parameters.length > 1) rule.parameters.sort((a, b) => PARAMETER_ORDER[a.name] - PARAMETER_ORDER[b.name]);
     rule.parameters = exactSize(rule.parameters);
+    if (this.checkOnly) return rule;
     rule.matches = exactSize(rule.matches);
     for (const match of rule.matches) match.options = exactSize(match.options);
     if (rule.target !== null) rule.target.options = exactSize(rule.target.options);

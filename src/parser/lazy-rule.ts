@@ -10,10 +10,12 @@ export interface RuleDetails {
 export type DetailBuilder = (raw: string, family: Family, line: number) => RuleDetails;
 
 /**
- * A rule whose parameters, matches and target are built from its line the
- * first time any of them is read. Every line is fully checked when the file
- * is parsed; only the objects wait. A 100k-rule dump then costs one object per
- * rule instead of about fifteen until something looks inside the rules.
+ * A rule whose matches (and a target extension's options) are built from its
+ * line the first time they are read. Every line is fully checked when the file
+ * is parsed; only the objects wait. A 100k-rule dump then costs a few objects
+ * per rule instead of about fifteen until something looks inside the matches.
+ * Parameters and option-less targets (`-j ACCEPT`, `-j CHAIN`, `-g CHAIN`) are
+ * kept from the check, since most rules read them.
  */
 export class LazyRule implements Rule {
   readonly kind = 'rule';
@@ -30,6 +32,9 @@ export class LazyRule implements Rule {
   readonly #family: Family;
   readonly #build: DetailBuilder;
   #details: RuleDetails | null = null;
+  #parameters: Parameter[];
+  /** Undefined while a target with options waits to be built. */
+  #target: Target | null | undefined;
 
   constructor(rule: Rule, family: Family, build: DetailBuilder) {
     this.line = rule.line;
@@ -44,14 +49,17 @@ export class LazyRule implements Rule {
     this.raw = rule.raw;
     this.#family = family;
     this.#build = build;
+    this.#parameters = rule.parameters;
+    const target = rule.target;
+    this.#target = target === null ? null : target.type === 'standard' || target.type === 'chain' ? target : undefined;
   }
 
   get parameters(): Parameter[] {
-    return this.details().parameters;
+    return this.#parameters;
   }
 
   set parameters(parameters: Parameter[]) {
-    this.details().parameters = parameters;
+    this.#parameters = parameters;
   }
 
   get matches(): Match[] {
@@ -63,11 +71,12 @@ export class LazyRule implements Rule {
   }
 
   get target(): Target | null {
-    return this.details().target;
+    return this.#target !== undefined ? this.#target : this.details().target;
   }
 
   set target(target: Target | null) {
-    this.details().target = target;
+    this.#target = target;
+    if (this.#details !== null) this.#details.target = target;
   }
 
   /** The same fields, in the same order, as a plain rule object. */
@@ -91,7 +100,13 @@ export class LazyRule implements Rule {
   }
 
   private details(): RuleDetails {
-    if (this.#details === null) this.#details = this.#build(this.raw, this.#family, this.line);
+    if (this.#details === null) {
+      const built = this.#build(this.raw, this.#family, this.line);
+      // What was kept from the check stays the object callers already hold.
+      if (this.#target !== undefined) built.target = this.#target;
+      else this.#target = built.target;
+      this.#details = built;
+    }
     return this.#details;
   }
 }
