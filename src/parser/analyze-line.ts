@@ -4,6 +4,7 @@ import { buildRule, type FamilyState } from './build-rule';
 import { classifyLine, type ClassifiedLine } from './classify';
 import { LazyRule, type RuleDetails } from './lazy-rule';
 import { splitWords, unquote, UnbalancedQuoteError, type Word } from './lexer';
+import { applyTemplate, findTemplate, rememberTemplate } from './line-template';
 import { parseShape } from './parse-line';
 
 const MAX_LINE_BYTES = 10_240;
@@ -50,6 +51,13 @@ export const CHAIN_COMMAND_KINDS: Record<string, ChainCommand['kind']> = {
   policy: 'policy',
   renameChain: 'rename-chain',
 };
+
+let useTemplates = process.env.IPT_LINT_TEMPLATES !== '0';
+
+/** Line templates are only a shortcut; the test that proves they change nothing turns them off. */
+export function setLineTemplates(enabled: boolean): void {
+  useTemplates = enabled;
+}
 
 const RULE_COMMANDS = new Set(['append', 'insert', 'deleteRule', 'replace', 'check']);
 
@@ -111,7 +119,20 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
     return NONE;
   }
 
-  const classified = classifyLine(words, context.familyState.family);
+  const family = context.familyState.family;
+  const templated = context.familyState.settled && !unsupportedRevision && leakedAt <= 0 && (firstCode === 45 /* - */ || firstCode === 91); /* [ */
+  let hash = 0;
+  if (templated && useTemplates) {
+    const found = findTemplate(words, family);
+    hash = found.hash;
+    if (found.template !== null) {
+      const rule = applyTemplate(found.template, words, line, lineNumber);
+      if (rule !== null) return { kind: 'rule', rule: new LazyRule(rule, rule.onlyFamily ?? family, rebuildDetails), chainColumn: words[found.template.chainWord].column };
+    }
+  }
+  const diagnosticsBefore = context.diagnostics.length;
+
+  const classified = classifyLine(words, family);
   const parsed = parseShape(classified.types, words);
   if (!parsed.ok) {
     reportShapeError(classified, parsed.wordIndex, parsed.reason, report);
@@ -143,6 +164,7 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
       report('unsupportedRevision', 1, line.length, 'iptables-save did not know an extension revision in this rule, so the rule may be shown incompletely; save with the iptables that installed it');
     }
     built.unsupportedRevision = unsupportedRevision;
+    if (templated && useTemplates && context.diagnostics.length === diagnosticsBefore) rememberTemplate(hash, classified, shape, built, family);
     return { kind: 'rule', rule: new LazyRule(built, built.onlyFamily ?? context.familyState.family, rebuildDetails), chainColumn: words[shape.operands[0]].column };
   }
 
