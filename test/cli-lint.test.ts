@@ -59,6 +59,26 @@ describe('ipt-lint lint', () => {
     expect(report.findings[0]).toMatchObject({ line: 3, table: 'filter', chain: 'INPUT', family: 'ipv4', docsUrl: expect.stringContaining('IPT2001.md') });
   });
 
+  test('sarif, junit and github formats from the command line', () => {
+    const file = write('formats.rules', BROKEN);
+    const sarif = run(['lint', '--format', 'sarif', file]);
+    expect(sarif.status).toBe(1);
+    const log = JSON.parse(sarif.stdout);
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toEqual(['IPT2001', 'IPT1015']);
+    expect(log.runs[0].results[0].locations[0].physicalLocation.region.startLine).toBe(3);
+    expect(log.runs[0].tool.driver.rules.some((r: { id: string }) => r.id === 'IPT2001')).toBe(true);
+
+    const junit = run(['lint', '--format', 'junit', file]);
+    expect(junit.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites [^>]*tests="2" failures="2"/);
+
+    const github = run(['lint', '--format', 'github', file]);
+    expect(github.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^::error file=.*formats\.rules,line=3,col=10,title=IPT2001 missing-chain::/),
+      expect.stringMatching(/^::error file=.*formats\.rules,line=4,col=32,endColumn=36,title=IPT1015 invalid-value::/),
+    ]);
+  });
+
   test('--fail-on and --quiet', () => {
     const warningsOnly = write('warn.rules', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s ! 10.0.0.1 -j ACCEPT\nCOMMIT\n');
     expect(run(['lint', warningsOnly]).status).toBe(0);

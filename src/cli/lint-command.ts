@@ -4,8 +4,13 @@ import type { Family, Severity, TableName } from '../ast';
 import { BUILTIN_RULES } from '../../rules';
 import { applyBaseline, baselineProblem, createBaseline, type Baseline } from '../lint/baseline';
 import { lintFile, type LintFileResult } from '../lint/lint-file';
+import { ruleDescriptors } from '../output/format-types';
+import { formatGithub } from '../output/github';
 import { formatJson } from '../output/json';
+import { formatJunit } from '../output/junit';
+import { formatSarif } from '../output/sarif';
 import { formatStylish } from '../output/stylish';
+import { packageVersion } from '../package-root';
 import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -13,7 +18,7 @@ const DEFAULT_BASELINE = '.ipt-lint-baseline.json';
 
 interface LintArgs {
   files: string[];
-  format: 'stylish' | 'json';
+  format: 'stylish' | 'json' | 'sarif' | 'junit' | 'github';
   'fail-on': Severity;
   quiet: boolean;
   baseline?: string;
@@ -30,7 +35,12 @@ export function lintCommand(setExitCode: (code: number) => void): CommandModule<
     builder: (yargs) =>
       yargs
         .positional('files', { type: 'string', array: true, demandOption: true, description: 'Dump or restore files; - reads standard input' })
-        .option('format', { alias: 'f', choices: ['stylish', 'json'] as const, default: 'stylish' as const, description: 'stylish: for people; json: {findings, summary} (docs/lint-json.md)' })
+        .option('format', {
+          alias: 'f',
+          choices: ['stylish', 'json', 'sarif', 'junit', 'github'] as const,
+          default: 'stylish' as const,
+          description: 'stylish: for people; json: {findings, summary} (docs/lint-json.md); sarif: GitHub code scanning; junit: CI test reports; github: workflow annotations',
+        })
         .option('fail-on', { choices: ['error', 'warning', 'info'] as const, default: 'error' as const, description: 'Exit 1 when a finding of this severity or worse remains' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, description: 'Report errors only' })
         .option('baseline', { type: 'string', description: `Ignore findings recorded in this file (default with --write-baseline: ${DEFAULT_BASELINE})` })
@@ -68,8 +78,7 @@ export function lintCommand(setExitCode: (code: number) => void): CommandModule<
       if (args.quiet) reported = reported.map((result) => ({ ...result, findings: result.findings.filter((f) => f.severity === 'error') }));
 
       const color = args.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
-      const text = args.format === 'json' ? formatJson(reported, { suppressed, baselined }) : formatStylish(reported, { color });
-      process.stdout.write(text);
+      process.stdout.write(format(args.format, reported, { suppressed, baselined, color }));
 
       const threshold = SEVERITY_RANK[args['fail-on']];
       const failing = reported.some((result) => result.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold));
@@ -77,6 +86,22 @@ export function lintCommand(setExitCode: (code: number) => void): CommandModule<
       setExitCode(unreadable ? EXIT.trouble : failing ? EXIT.findings : EXIT.ok);
     },
   };
+}
+
+function format(kind: LintArgs['format'], results: LintFileResult[], options: { suppressed: number; baselined: number; color: boolean }): string {
+  const context = { toolVersion: packageVersion(), rules: ruleDescriptors(BUILTIN_RULES) };
+  switch (kind) {
+    case 'json':
+      return formatJson(results, options);
+    case 'sarif':
+      return formatSarif(results, context);
+    case 'junit':
+      return formatJunit(results, context);
+    case 'github':
+      return formatGithub(results, context);
+    case 'stylish':
+      return formatStylish(results, { color: options.color });
+  }
 }
 
 function readBaseline(file: string): Baseline {
