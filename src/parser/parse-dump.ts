@@ -309,6 +309,7 @@ class DumpReader {
       }
       existing.declared = true;
       existing.line = this.lineNumber;
+      existing.column = header.column;
       existing.policy = policy ?? existing.policy;
       existing.counters = counters;
       return;
