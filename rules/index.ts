@@ -1,5 +1,14 @@
 import type { LintRule } from '../src/lint/types';
 import { rule as IPT2001 } from './IPT2001.missing-chain';
+import { rule as IPT2002 } from './IPT2002.unused-chain';
+import { rule as IPT2003 } from './IPT2003.chain-loop';
+import { rule as IPT2004 } from './IPT2004.duplicate-rule';
+import { rule as IPT2005 } from './IPT2005.unreachable-rule';
+import { rule as IPT2006 } from './IPT2006.return-in-builtin';
+import { rule as IPT2007 } from './IPT2007.target-wrong-place';
+import { rule as IPT2008 } from './IPT2008.chain-name-too-long';
+import { rule as IPT2009 } from './IPT2009.docker-user-not-first';
+import { rule as IPT2010 } from './IPT2010.forward-policy-accept';
 
 /** Every built-in rule, in code order. The meta-test checks this list against the files in rules/. */
-export const BUILTIN_RULES: readonly LintRule[] = [IPT2001];
+export const BUILTIN_RULES: readonly LintRule[] = [IPT2001, IPT2002, IPT2003, IPT2004, IPT2005, IPT2006, IPT2007, IPT2008, IPT2009, IPT2010];

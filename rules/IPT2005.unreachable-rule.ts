@@ -1,0 +1,124 @@
+import type { Family, Parameter, Rule } from '../src/ast';
+import type { LintRule } from '../src/lint/types';
+import { canonicalAddress, canonicalProtocol } from '../src/parser/values';
+
+/**
+ * Targets that end the packet's walk through the chain, and how the message says so. `-j CHAIN`
+ * is not one (the chain may RETURN), nor are LOG, MARK, CT and the like, which let the packet go on.
+ */
+const VERDICTS: ReadonlyMap<string, string> = new Map([
+  ['ACCEPT', 'accepts'],
+  ['DROP', 'drops'],
+  ['REJECT', 'rejects'],
+  ['RETURN', 'returns'],
+  ['QUEUE', 'queues'],
+  ['NFQUEUE', 'queues'],
+  ['DNAT', 'DNATs'],
+  ['SNAT', 'SNATs'],
+  ['MASQUERADE', 'masquerades'],
+  ['REDIRECT', 'redirects'],
+]);
+
+interface CatchAll {
+  line: number;
+  /** Position among the chain's rules, to tell which of two catch-alls came later. */
+  order: number;
+  /** How the rules after it are reported. */
+  messageId: 'afterVerdict' | 'afterGoto';
+  data: Record<string, string | number>;
+}
+
+/** The first catch-all rule each family meets in the current chain (`-4`/`-6` rules exist in one family only). */
+interface FirstCatchAll {
+  ipv4: CatchAll | null;
+  ipv6: CatchAll | null;
+}
+
+/** A rule after one that takes every packet and ends the chain: it never sees a packet. */
+export const rule: LintRule = {
+  meta: {
+    code: 'IPT2005',
+    name: 'unreachable-rule',
+    severity: 'warning',
+    description: 'A rule comes after a rule that takes every packet and ends the chain, so it never matches.',
+    messages: {
+      afterVerdict: 'never reached: line {line} {verdict} every packet first; move this rule above it or delete it',
+      afterGoto: 'never reached: line {line} sends every packet to {target} with `-g` first, and a goto never comes back to this chain; move this rule above it or delete it',
+    },
+  },
+  create(context) {
+    let first: FirstCatchAll = { ipv4: null, ipv6: null };
+    let order = 0;
+    return {
+      chain() {
+        first = { ipv4: null, ipv6: null };
+        order = 0;
+      },
+      rule(rule, chain, table, ruleset) {
+        order++;
+        const hider = hiddenBy(rule, first);
+        if (hider !== null) {
+          context.report({
+            at: rule,
+            ruleset,
+            table,
+            chain,
+            messageId: hider.messageId,
+            data: hider.data,
+            related: [{ line: hider.line, message: 'takes every packet and ends the chain' }],
+          });
+          return;
+        }
+        const catchAll = asCatchAll(rule, order, rule.onlyFamily ?? ruleset.family);
+        if (catchAll === null) return;
+        if (rule.onlyFamily !== 'ipv6') first.ipv4 ??= catchAll;
+        if (rule.onlyFamily !== 'ipv4') first.ipv6 ??= catchAll;
+      },
+    };
+  },
+};
+
+function hiddenBy(rule: Rule, first: FirstCatchAll): CatchAll | null {
+  if (rule.onlyFamily !== null) return first[rule.onlyFamily];
+  const { ipv4, ipv6 } = first;
+  if (ipv4 === null || ipv6 === null) return null;
+  // Hidden in both families only from the later of the two catch-alls on.
+  return ipv4.order >= ipv6.order ? ipv4 : ipv6;
+}
+
+/** Parameters first: they are at hand, while a target with options and the matches are built on first read. */
+function asCatchAll(rule: Rule, order: number, family: Family): CatchAll | null {
+  if (rule.unsupportedRevision || !rule.parameters.every((parameter) => matchesEveryPacket(parameter, family))) return null;
+  const target = rule.target;
+  if (target === null) return null;
+  let ending: Pick<CatchAll, 'messageId' | 'data'>;
+  if (target.kind === 'goto') {
+    ending = { messageId: 'afterGoto', data: { line: rule.line, target: target.name } };
+  } else {
+    const verdict = target.type === 'standard' || target.type === 'extension' ? VERDICTS.get(target.name) : undefined;
+    if (verdict === undefined) return null;
+    ending = { messageId: 'afterVerdict', data: { line: rule.line, verdict } };
+  }
+  if (!rule.matches.every((match) => match.module === 'comment' && match.known)) return null;
+  return { line: rule.line, order, ...ending };
+}
+
+/** `-s 0.0.0.0/0`, `-i +`, `-p all`: written out, but no restriction. Negated, they match nothing. */
+function matchesEveryPacket(parameter: Parameter, family: Family): boolean {
+  if (parameter.negated || parameter.value === null) return false;
+  switch (parameter.name) {
+    case 'source':
+    case 'destination':
+      // A list is one rule per address: the `/0` one takes every packet.
+      return canonicalAddress(parameter.value, family)
+        .split(',')
+        .some((address) => address.endsWith('/0'));
+    case 'in-interface':
+    case 'out-interface':
+      return parameter.value === '+';
+    case 'protocol':
+      return canonicalProtocol(parameter.value, family) === 'all';
+    case 'fragment':
+      return false;
+  }
+}

@@ -1,0 +1,28 @@
+import type { LintRule } from '../src/lint/types';
+
+/** XT_EXTENSION_MAXNAMELEN less the terminating NUL. */
+const MAX_CHAIN_NAME_BYTES = 28;
+
+/** A chain name longer than iptables accepts: iptables-restore stops at that line. */
+export const rule: LintRule = {
+  meta: {
+    code: 'IPT2008',
+    name: 'chain-name-too-long',
+    severity: 'error',
+    description: 'A chain name longer than the 28 bytes iptables accepts.',
+    messages: {
+      tooLong: 'chain name `{name}` is {bytes} bytes long; iptables refuses names over 28 ("Invalid chain name … (28 chars max)"), so iptables-restore fails here. Shorten it and every jump to it',
+    },
+  },
+  create(context) {
+    return {
+      chain(chain, table, ruleset) {
+        if (chain.builtin) return;
+        // The kernel limit is in bytes: a name with non-ASCII characters hits it sooner than its length shows.
+        const bytes = Buffer.byteLength(chain.name, 'utf8');
+        if (bytes <= MAX_CHAIN_NAME_BYTES) return;
+        context.report({ at: chain, ruleset, table, chain, messageId: 'tooLong', data: { name: chain.name, bytes } });
+      },
+    };
+  },
+};

@@ -1,0 +1,104 @@
+import { rule } from '../../rules/IPT2004.duplicate-rule';
+import { expectSilentOnDockerSamples } from '../helpers/docker-samples';
+import { testRule } from '../helpers/rule-tester';
+
+const dump = (...lines: string[]): string => lines.join('\n') + '\n';
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'the same rule in two chains',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', '-A INPUT -m conntrack --ctstate INVALID -j DROP', '-A FORWARD -m conntrack --ctstate INVALID -j DROP', 'COMMIT'),
+    },
+    {
+      name: 'a rule and its negation',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -s 192.168.1.0/24 -j ACCEPT', '-A INPUT ! -s 192.168.1.0/24 -j ACCEPT', '-A INPUT -m conntrack --ctstate NEW -j LOG', '-A INPUT -m conntrack ! --ctstate NEW -j LOG', 'COMMIT'),
+    },
+    {
+      name: 'rules that differ only in their target or comment',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', '-A INPUT -p tcp -m tcp --dport 22 -j DROP', '-A INPUT -m comment --comment "ssh from office" -j ACCEPT', '-A INPUT -m comment --comment "ssh from home" -j ACCEPT', 'COMMIT'),
+    },
+    {
+      name: 'Docker publishing two ports of one container',
+      dump: dump(
+        '*filter',
+        ':DOCKER - [0:0]',
+        '-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT',
+        '-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 443 -j ACCEPT',
+        '-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p udp -m udp --dport 443 -j ACCEPT',
+        'COMMIT',
+      ),
+    },
+    {
+      name: "kube-proxy's load-balancing rules",
+      dump: dump(
+        '*nat',
+        ':KUBE-SVC-Q7VZ3ZJ4KXH2L5MB - [0:0]',
+        ':KUBE-SEP-AAQ4C2MZ5TNX7W3E - [0:0]',
+        ':KUBE-SEP-BR6Y7QKD2PLV4HJA - [0:0]',
+        '-A KUBE-SVC-Q7VZ3ZJ4KXH2L5MB -m comment --comment "shop/cart:http -> 10.244.1.5:8080" -m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-AAQ4C2MZ5TNX7W3E',
+        '-A KUBE-SVC-Q7VZ3ZJ4KXH2L5MB -m comment --comment "shop/cart:http -> 10.244.2.9:8080" -j KUBE-SEP-BR6Y7QKD2PLV4HJA',
+        'COMMIT',
+      ),
+    },
+    {
+      name: 'a -4 and a -6 copy of one rule',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', '-4 -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', '-6 -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', 'COMMIT'),
+    },
+    {
+      name: 'an unprefixed rule after its -4 copy (still new in IPv6)',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', '-4 -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', 'COMMIT'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the same line twice, with different counters',
+      dump: dump('*filter', ':INPUT DROP [0:0]', '[120:7200] -A INPUT -s 203.0.113.7/32 -j DROP', '[0:0] -A INPUT -i lo -j ACCEPT', '[0:0] -A INPUT -s 203.0.113.7/32 -j DROP', 'COMMIT'),
+      findings: [{ line: 5, message: ['same as line 3', 'INPUT'], chain: 'INPUT' }],
+    },
+    {
+      name: 'the same rule written differently',
+      dump: dump(
+        '*filter',
+        ':INPUT ACCEPT [0:0]',
+        '-A INPUT -s 1.2.3.4 -j DROP',
+        '-A INPUT -s 1.2.3.4/32 -j DROP',
+        '-A INPUT -i eth0 -s 10.0.0.0/8 -p tcp --dport 22 -j ACCEPT',
+        '-A INPUT -s 10.1.2.3/255.0.0.0 -p 6 -i eth0 -m tcp --destination-port 22 -j ACCEPT',
+        'COMMIT',
+      ),
+      findings: [{ line: 4, message: ['same as line 3'] }, { line: 6, message: ['same as line 5'] }],
+    },
+    {
+      name: 'three copies name the first one',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', 'COMMIT'),
+      findings: [{ line: 4, message: ['same as line 3'] }, { line: 5, message: ['same as line 3'] }],
+    },
+    {
+      name: 'a boot script that appended its DOCKER-USER rule twice',
+      dump: dump(
+        '*filter',
+        ':FORWARD DROP [0:0]',
+        ':DOCKER-USER - [0:0]',
+        '-A FORWARD -j DOCKER-USER',
+        '-A DOCKER-USER -i eth0 ! -s 10.0.0.0/8 -j DROP',
+        '-A DOCKER-USER -i eth0 ! -s 10.0.0.0/8 -j DROP',
+        '-A DOCKER-USER -j RETURN',
+        'COMMIT',
+      ),
+      findings: [{ line: 6, message: ['same as line 5', 'DOCKER-USER'], chain: 'DOCKER-USER' }],
+    },
+    {
+      name: 'a jump to a chain taken twice',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', ':SERVICES - [0:0]', '-A INPUT -j SERVICES', '-A INPUT -i + -j SERVICES', 'COMMIT'),
+      findings: [{ line: 5, message: ['same as line 4'] }],
+    },
+    {
+      name: 'a -4 rule after its unprefixed copy',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', '-4 -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', 'COMMIT'),
+      findings: [{ line: 4, message: ['same as line 3'] }],
+    },
+  ],
+});
+
+expectSilentOnDockerSamples(rule);
