@@ -26,7 +26,7 @@ export interface FamilyState {
   settled: boolean;
 }
 
-export const PARAMETER_ORDER: Record<ParameterName, number> = {
+const PARAMETER_ORDER: Record<ParameterName, number> = {
   source: 0,
   destination: 1,
   'in-interface': 2,

@@ -10,12 +10,12 @@ export interface RuleDetails {
 export type DetailBuilder = (raw: string, family: Family, line: number) => RuleDetails;
 
 /**
- * A rule whose matches (and a target extension's options) are built from its
+ * A rule whose parameters, matches and target options are built from its
  * line the first time they are read. Every line is fully checked when the file
- * is parsed; only the objects wait. A 100k-rule dump then costs a few objects
- * per rule instead of about fifteen until something looks inside the matches.
- * Parameters and option-less targets (`-j ACCEPT`, `-j CHAIN`, `-g CHAIN`) are
- * kept from the check, since most rules read them.
+ * is parsed; only the objects wait. A 100k-rule dump then costs a couple of
+ * objects per rule instead of about fifteen until something looks inside.
+ * Option-less targets (`-j ACCEPT`, `-j CHAIN`, `-g CHAIN`) are kept from the
+ * check, since most lint rules read them.
  */
 export class LazyRule implements Rule {
   readonly kind = 'rule';
@@ -32,7 +32,6 @@ export class LazyRule implements Rule {
   readonly #family: Family;
   readonly #build: DetailBuilder;
   #details: RuleDetails | null = null;
-  #parameters: Parameter[];
   /** Undefined while a target with options waits to be built. */
   #target: Target | null | undefined;
 
@@ -49,17 +48,16 @@ export class LazyRule implements Rule {
     this.raw = rule.raw;
     this.#family = family;
     this.#build = build;
-    this.#parameters = rule.parameters;
     const target = rule.target;
     this.#target = target === null ? null : target.type === 'standard' || target.type === 'chain' ? target : undefined;
   }
 
   get parameters(): Parameter[] {
-    return this.#parameters;
+    return this.details().parameters;
   }
 
   set parameters(parameters: Parameter[]) {
-    this.#parameters = parameters;
+    this.details().parameters = parameters;
   }
 
   get matches(): Match[] {

@@ -1,5 +1,5 @@
-import type { Family, Parameter, ParameterName, Rule, RuleCommand, Target } from '../ast';
-import { bracketCounters, chainNameProblem, PARAMETER_ORDER } from './build-rule';
+import type { Family, ParameterName, Rule, RuleCommand, Target } from '../ast';
+import { bracketCounters, chainNameProblem } from './build-rule';
 import { PARAMETER_SPELLINGS, type ClassifiedLine } from './classify';
 import { STANDARD_TARGETS, TARGETS, validateOptionValue } from './extensions';
 import type { OptionSpec } from './extension-spec';
@@ -25,17 +25,8 @@ export interface RuleTemplate {
   ruleNumberWord: number;
   countersWord: number;
   onlyFamily: Family | null;
-  parameters: ParameterTemplate[];
   target: { kind: 'jump' | 'goto'; nameWord: number; column: number; hasOptions: boolean } | null;
   checks: ArgumentCheck[];
-}
-
-interface ParameterTemplate {
-  name: ParameterName;
-  negated: boolean;
-  oldNegation: boolean;
-  valueWord: number;
-  columnWord: number;
 }
 
 interface ArgumentCheck {
@@ -109,7 +100,6 @@ export function rememberTemplate(hash: number, classified: ClassifiedLine, shape
     ruleNumberWord: shape.ruleNumber,
     countersWord: shape.counters,
     onlyFamily: rule.onlyFamily,
-    parameters: [],
     target: null,
     checks: [{ word: shape.operands[0], check: chainNameProblem }],
   };
@@ -121,7 +111,6 @@ export function rememberTemplate(hash: number, classified: ClassifiedLine, shape
         const name = PARAMETER_SPELLINGS.get(words[item.name].text) as ParameterName | undefined;
         if (name === undefined) return;
         const valueWord = item.values.length > 0 ? item.values[0] : -1;
-        template.parameters.push({ name, negated: item.bang >= 0 || item.oldBang >= 0, oldNegation: item.oldBang >= 0, valueWord, columnWord: item.bang >= 0 ? item.bang : item.name });
         if (valueWord >= 0 && name !== 'protocol') {
           const kind = name === 'source' || name === 'destination' ? 'address' : 'interface';
           template.checks.push({ word: valueWord, check: (value, lineFamily) => validateValue(kind, value, lineFamily) });
@@ -145,7 +134,6 @@ export function rememberTemplate(hash: number, classified: ClassifiedLine, shape
       }
     }
   }
-  template.parameters.sort((a, b) => PARAMETER_ORDER[a.name] - PARAMETER_ORDER[b.name]);
   if (templates.size >= MAX_TEMPLATES) templates.clear();
   // The classifier may have split glued words (`-ptcp`); such a template is keyed by its split words and never matches the original spelling.
   templates.set(words.length === template.parts.length ? hashOf(words, family) : hash, template);
@@ -158,14 +146,6 @@ export function applyTemplate(template: RuleTemplate, words: readonly Word[], ra
   for (const { word, check } of template.checks) {
     if (check(unquote(words[word]), family) !== null) return null;
   }
-  const parameters: Parameter[] = template.parameters.map((parameter) => ({
-    name: parameter.name,
-    negated: parameter.negated,
-    value: parameter.valueWord >= 0 ? unquote(words[parameter.valueWord]) : null,
-    oldNegation: parameter.oldNegation,
-    line: lineNumber,
-    column: words[parameter.columnWord].column,
-  }));
   let target: Target | null = null;
   if (template.target !== null) {
     const name = unquote(words[template.target.nameWord]);
@@ -188,7 +168,8 @@ export function applyTemplate(template: RuleTemplate, words: readonly Word[], ra
     position: 0,
     counters: template.countersWord >= 0 ? bracketCounters(words[template.countersWord].text) : null,
     onlyFamily: template.onlyFamily,
-    parameters,
+    // Parameters and matches are built when first read (LazyRule); the checks above are all that is needed now.
+    parameters: [],
     matches: [],
     target,
     unsupportedRevision: false,
