@@ -1,5 +1,6 @@
 import type { Diagnostic, Dump, Rule, Severity } from '../ast';
 import { printRuleSpec } from '../printer';
+import type { Policy } from '../policy/types';
 import type { Finding, LintRule, ReportTarget, Visitor } from './types';
 
 export const DOCS_BASE = 'https://github.com/ipt-lint/ipt-lint/blob/main/docs/';
@@ -10,6 +11,7 @@ export interface LintOptions {
   rules: readonly LintRule[];
   /** Per code: another severity, or 'off'. */
   overrides?: Record<string, SeverityOverride>;
+  policy?: Policy | null;
 }
 
 export function docsUrlFor(code: string): string {
@@ -27,6 +29,7 @@ export function lintDump(dump: Dump, options: LintOptions): Finding[] {
     visitors.push(
       rule.create({
         dump,
+        policy: options.policy ?? null,
         report: (target) => findings.push(toFinding(rule, severity, dump.file, target)),
       }),
     );

@@ -2,11 +2,13 @@ import type { Family, TableName } from '../ast';
 import { readDumpFile } from '../read-input';
 import { diagnosticFindings, lintDump, type SeverityOverride } from './engine';
 import { inlineSuppressions, isSuppressed } from './suppressions';
+import type { Policy } from '../policy/types';
 import type { Finding, LintRule } from './types';
 
 export interface LintFileOptions {
   rules: readonly LintRule[];
   overrides?: Record<string, SeverityOverride>;
+  policy?: Policy | null;
   family?: Family;
   table?: TableName;
 }
@@ -24,7 +26,7 @@ export interface LintFileResult {
 export function lintFile(file: string, options: LintFileOptions): LintFileResult {
   const { dump, diagnostics } = readDumpFile(file, { family: options.family, table: options.table });
   const readable = !diagnostics.some((d) => d.code === 'IPT1001' || d.code === 'IPT1002');
-  const all = [...diagnosticFindings(diagnostics, options.overrides), ...lintDump(dump, { rules: options.rules, overrides: options.overrides })];
+  const all = [...diagnosticFindings(diagnostics, options.overrides), ...lintDump(dump, { rules: options.rules, overrides: options.overrides, policy: options.policy })];
   const suppressions = inlineSuppressions(dump.comments);
   const findings = all.filter((finding) => !isSuppressed(finding, suppressions));
   findings.sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));

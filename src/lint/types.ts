@@ -1,4 +1,5 @@
 import type { Chain, Dump, Family, Located, Rule, Ruleset, Severity, Table, TableName } from '../ast';
+import type { Policy } from '../policy/types';
 
 /** One problem a lint rule (or the parser) found, with everything a formatter needs. */
 export interface Finding {
@@ -52,6 +53,8 @@ export interface ReportTarget {
 
 export interface RuleContext {
   readonly dump: Dump;
+  /** The policy the dump is checked against; null when none was given (policy rules then do nothing). */
+  readonly policy: Policy | null;
   report(target: ReportTarget): void;
 }
 
