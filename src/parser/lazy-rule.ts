@@ -1,4 +1,4 @@
-import type { Counters, Family, Match, Parameter, Rule, RuleCommand, Target } from '../ast';
+import type { Counters, ExtensionOption, Family, Match, Parameter, Rule, RuleCommand, Target } from '../ast';
 
 export interface RuleDetails {
   parameters: Parameter[];
@@ -31,9 +31,8 @@ export class LazyRule implements Rule {
   raw: string;
   readonly #family: Family;
   readonly #build: DetailBuilder;
-  #details: RuleDetails | null = null;
-  /** Undefined while a target with options waits to be built. */
-  #target: Target | null | undefined;
+  #details: (RuleDetails & { targetOptions: ExtensionOption[] }) | null = null;
+  #target: Target | null;
 
   constructor(rule: Rule, family: Family, build: DetailBuilder) {
     this.line = rule.line;
@@ -49,7 +48,8 @@ export class LazyRule implements Rule {
     this.#family = family;
     this.#build = build;
     const target = rule.target;
-    this.#target = target === null ? null : target.type === 'standard' || target.type === 'chain' ? target : undefined;
+    // Name, kind and type are known from the check; only an extension's options wait.
+    this.#target = target === null ? null : target.type === 'standard' || target.type === 'chain' ? target : new LazyTarget(target, () => this.details().targetOptions);
   }
 
   get parameters(): Parameter[] {
@@ -69,12 +69,11 @@ export class LazyRule implements Rule {
   }
 
   get target(): Target | null {
-    return this.#target !== undefined ? this.#target : this.details().target;
+    return this.#target;
   }
 
   set target(target: Target | null) {
     this.#target = target;
-    if (this.#details !== null) this.#details.target = target;
   }
 
   /** The same fields, in the same order, as a plain rule object. */
@@ -97,14 +96,44 @@ export class LazyRule implements Rule {
     };
   }
 
-  private details(): RuleDetails {
+  private details(): RuleDetails & { targetOptions: ExtensionOption[] } {
     if (this.#details === null) {
       const built = this.#build(this.raw, this.#family, this.line);
-      // What was kept from the check stays the object callers already hold.
-      if (this.#target !== undefined) built.target = this.#target;
-      else this.#target = built.target;
-      this.#details = built;
+      this.#details = { parameters: built.parameters, matches: built.matches, target: built.target, targetOptions: built.target?.options ?? [] };
     }
-    return this.#details;
+    return this.#details as RuleDetails & { targetOptions: ExtensionOption[] };
+  }
+}
+
+/** A target extension whose options are built with the rest of its rule, on first read. */
+class LazyTarget implements Target {
+  kind: Target['kind'];
+  name: string;
+  type: Target['type'];
+  line: number;
+  column: number;
+  #options: ExtensionOption[] | null = null;
+  readonly #build: () => ExtensionOption[];
+
+  constructor(target: Target, build: () => ExtensionOption[]) {
+    this.kind = target.kind;
+    this.name = target.name;
+    this.type = target.type;
+    this.line = target.line;
+    this.column = target.column;
+    this.#build = build;
+  }
+
+  get options(): ExtensionOption[] {
+    this.#options ??= this.#build();
+    return this.#options;
+  }
+
+  set options(options: ExtensionOption[]) {
+    this.#options = options;
+  }
+
+  toJSON(): Target {
+    return { kind: this.kind, name: this.name, type: this.type, options: this.options, line: this.line, column: this.column };
   }
 }
