@@ -1,6 +1,5 @@
 import type { Family, Rule } from '../src/ast';
 import type { LintRule } from '../src/lint/types';
-import { canonicalAddress, canonicalProtocol } from '../src/parser/values';
 import { printRuleSpec } from '../src/printer';
 
 /** The same rule twice in a chain, compared by what it means rather than how it is written. */
@@ -15,9 +14,8 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    // Printing a rule's canonical text builds its matches, the costly part. Equal texts imply equal
-    // targets and parameters, so a rule is printed only once an earlier rule of the chain has the same.
-    // Should the shape ever be finer than the printer, duplicates would be missed, never invented.
+    // Printing a rule's canonical text builds its parameters and matches, the costly part. Equal
+    // texts imply equal targets, so a rule is printed only once an earlier rule of the chain has the same.
     const firstByShape = new Map<string, Rule | 'printed'>();
     const firstBySpec = new Map<string, Rule>();
     const remember = (rule: Rule, spec: string): void => {
@@ -29,7 +27,7 @@ export const rule: LintRule = {
         firstBySpec.clear();
       },
       rule(rule, chain, table, ruleset) {
-        const shape = shapeOf(rule, ruleset.family);
+        const shape = shapeOf(rule);
         const earlier = firstByShape.get(shape);
         if (earlier === undefined) {
           firstByShape.set(shape, rule);
@@ -60,31 +58,13 @@ export const rule: LintRule = {
 };
 
 /**
- * The rule's target and its parameters in canonical form, which equal rules share. Both are at
- * hand without building the rule's matches; `-i +` is left out as the printer leaves it out.
+ * What equal rules certainly share and what is known without building a rule's parameters and
+ * matches: its target. Chains of real dumps rarely repeat a target (kube-proxy's never do), so
+ * few rules get printed.
  */
-function shapeOf(rule: Rule, rulesetFamily: Family): string {
-  const family = rule.onlyFamily ?? rulesetFamily;
+function shapeOf(rule: Rule): string {
   const target = rule.target;
-  let shape = target === null ? '' : `${target.kind} ${target.name} `;
-  for (const parameter of rule.parameters) {
-    let value = parameter.value ?? '';
-    switch (parameter.name) {
-      case 'source':
-      case 'destination':
-        value = canonicalAddress(value, family);
-        break;
-      case 'protocol':
-        value = canonicalProtocol(value, family);
-        break;
-      case 'in-interface':
-      case 'out-interface':
-        if (value === '+' && !parameter.negated) continue;
-        break;
-    }
-    shape += `${parameter.negated ? '!' : ''}${parameter.name} ${value} `;
-  }
-  return shape;
+  return target === null ? '' : `${target.kind} ${target.name}`;
 }
 
 /** A `-4`/`-6` rule repeats an earlier rule of its own family or of both; an unprefixed rule only an unprefixed one. */
