@@ -86,11 +86,10 @@ function hiddenBy(rule: Rule, first: FirstCatchAll): CatchAll | null {
   return ipv4.order >= ipv6.order ? ipv4 : ipv6;
 }
 
-/** Parameters first: they are at hand, while a target with options and the matches are built on first read. */
+/** The target first: it is known from the check, while parameters and matches are built on first read. */
 function asCatchAll(rule: Rule, order: number, family: Family): CatchAll | null {
-  if (rule.unsupportedRevision || !rule.parameters.every((parameter) => matchesEveryPacket(parameter, family))) return null;
   const target = rule.target;
-  if (target === null) return null;
+  if (target === null || rule.unsupportedRevision) return null;
   let ending: Pick<CatchAll, 'messageId' | 'data'>;
   if (target.kind === 'goto') {
     ending = { messageId: 'afterGoto', data: { line: rule.line, target: target.name } };
@@ -99,6 +98,7 @@ function asCatchAll(rule: Rule, order: number, family: Family): CatchAll | null 
     if (verdict === undefined) return null;
     ending = { messageId: 'afterVerdict', data: { line: rule.line, verdict } };
   }
+  if (!rule.parameters.every((parameter) => matchesEveryPacket(parameter, family))) return null;
   if (!rule.matches.every((match) => match.module === 'comment' && match.known)) return null;
   return { line: rule.line, order, ...ending };
 }
