@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { Family, Severity, TableName } from '../ast';
 import { BUILTIN_RULES } from '../../rules';
+import { DIAGNOSTICS } from '../diagnostics';
 import { applyBaseline, baselineProblem, createBaseline, type Baseline } from '../lint/baseline';
 import { lintFile, type LintFileResult } from '../lint/lint-file';
 import { ruleDescriptors } from '../output/format-types';
@@ -11,6 +13,9 @@ import { formatJunit } from '../output/junit';
 import { formatSarif } from '../output/sarif';
 import { formatStylish } from '../output/stylish';
 import { packageVersion } from '../package-root';
+import { discoverPolicy, loadPolicy, PolicyError, POLICY_FILE_NAMES } from '../policy/load';
+import { severityOverrides, type FindingKind } from '../policy/severity';
+import type { Policy } from '../policy/types';
 import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -26,6 +31,7 @@ interface LintArgs {
   family?: Family;
   table?: TableName;
   color?: boolean;
+  policy?: string;
 }
 
 export function lintCommand(setExitCode: (code: number) => void): CommandModule<object, LintArgs> {
@@ -48,12 +54,24 @@ export function lintCommand(setExitCode: (code: number) => void): CommandModule<
         .option('family', { choices: ['ipv4', 'ipv6'] as const, description: 'Address family, when the header does not say' })
         .option('table', { choices: ['filter', 'nat', 'mangle', 'raw', 'security'] as const, description: 'Table of an `iptables -S` listing without `# table:` lines' })
         .option('color', { type: 'boolean', description: 'Colour the stylish output (default: when writing to a terminal and NO_COLOR is unset)' })
+        .option('policy', { type: 'string', description: `Policy file (YAML or JSON, docs/policy.md); default: the first of ${POLICY_FILE_NAMES.join(', ')} in the current directory` })
         .example('$0 lint /var/backups/iptables.v4', 'Lint a saved dump')
         .example('iptables-save | $0 lint - --format json', 'Lint the live rules, as JSON')
         .example('$0 lint --write-baseline rules.v4 && $0 lint --baseline .ipt-lint-baseline.json rules.v4', 'Adopt on an existing firewall: fail only on new findings') as never,
     handler: (args) => {
+      let policy: Policy | null;
+      try {
+        policy = readPolicy(args.policy);
+      } catch (error) {
+        if (!(error instanceof PolicyError)) throw error;
+        // Not a usage problem, so no pointer to --help: the lines say what to fix in the file.
+        process.stderr.write(`ipt-lint: ${error.message}\n`);
+        setExitCode(EXIT.trouble);
+        return;
+      }
+      const overrides = severityOverrides(policy?.severity, FINDING_KINDS);
       const files = args.files.map((file) => (file === STDIN_ARGUMENT ? '-' : file));
-      const results = files.map((file) => lintFile(file, { rules: BUILTIN_RULES, family: args.family, table: args.table }));
+      const results = files.map((file) => lintFile(file, { rules: BUILTIN_RULES, policy, overrides, family: args.family, table: args.table }));
       const suppressed = results.reduce((sum, result) => sum + result.suppressed, 0);
 
       if (args['write-baseline']) {
@@ -102,6 +120,17 @@ function format(kind: LintArgs['format'], results: LintFileResult[], options: { 
     case 'stylish':
       return formatStylish(results, { color: options.color });
   }
+}
+
+/** Every kind of finding `severity` in a policy may name: the parser's and the rules'. */
+const FINDING_KINDS: readonly FindingKind[] = [...Object.values(DIAGNOSTICS), ...BUILTIN_RULES.map((rule) => rule.meta)];
+
+/** The policy named by --policy, else the one found in the current directory, else none. */
+function readPolicy(file: string | undefined): Policy | null {
+  const found = file ?? discoverPolicy(process.cwd());
+  if (found === null) return null;
+  const shown = file ?? relative(process.cwd(), found);
+  return loadPolicy(shown, { findingKinds: FINDING_KINDS });
 }
 
 function readBaseline(file: string): Baseline {

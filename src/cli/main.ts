@@ -17,6 +17,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       .command(lintCommand((code) => (exitCode = code)))
       .command(parseCommand((code) => (exitCode = code)))
       .command(explainCommand((code) => (exitCode = code)))
+      .command((await import('./policy-command')).policyCommand((code) => (exitCode = code)))
       .option('debug', { type: 'boolean', description: 'Show stack traces of internal errors', global: true })
       .demandCommand(1, 'Give a command, for example: ipt-lint parse dump.txt')
       .strict()
