@@ -132,3 +132,23 @@ describe('ipt-lint lint', () => {
     expect(run(['explain', 'IPT9999']).status).toBe(2);
   });
 });
+
+describe('the README main job: a Docker sample against its policy', () => {
+  const SAMPLES = join(__dirname, '..', 'samples', 'docker-20.10');
+  const policy = join(SAMPLES, 'default-usernet.policy.yaml');
+
+  test('the sample as Docker wrote it passes', () => {
+    expect(run(['lint', '--policy', policy, join(SAMPLES, 'default-usernet.v4')])).toMatchObject({ status: 0, stdout: '' });
+  });
+
+  test('without its MASQUERADE rules it fails, naming each network', () => {
+    const damaged = readFileSync(join(SAMPLES, 'default-usernet.v4'), 'utf8')
+      .split('\n')
+      .filter((line) => !line.includes('MASQUERADE'))
+      .join('\n');
+    const result = run(['lint', '--policy', policy, write('damaged.v4', damaged)]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('network bridge (docker0): MASQUERADE for 172.17.0.0/16 is missing');
+    expect(result.stdout).toContain('network web (br-53dbd5c4b691): MASQUERADE for 172.30.0.0/24 is missing');
+  });
+});
