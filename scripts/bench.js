@@ -449,7 +449,25 @@ const CASES = [
     referenceRun: (input) => (namespace.available ? iptablesRun(input.files[0]) : null),
     referenceName: 'iptables-restore --test',
   },
+  {
+    name: 'lint',
+    description: 'ipt-lint lint <dump> (every built-in rule) vs iptables-restore --test < dump',
+    sizes: SIZES,
+    prepare(size) {
+      const file = path.join(OUT_DIR, `kube-${size.name}.rules`);
+      if (!fs.existsSync(file)) fs.writeFileSync(file, generateKubeDump(size.rules).text);
+      const text = fs.readFileSync(file, 'utf8');
+      return { files: [file], lines: text.split('\n').length - 1, rules: size.rules, bytes: Buffer.byteLength(text) };
+    },
+    cliArgs: (input) => ['lint', input.files[0]],
+    libraryRun: () => null,
+    referenceRun: (input) => (namespace.available ? iptablesRun(input.files[0]) : null),
+    referenceName: 'iptables-restore --test',
+  },
 ];
+
+/** The lint issue's targets on the largest size: wall ≤ iptables-restore --test (aim ½), peak ≤ 400 MiB. */
+const LINT_TARGETS = { vsIptables: 1.0, maxRssMiB: 400 };
 
 // ---------------------------------------------------------------------------
 // Report
@@ -692,6 +710,13 @@ async function main() {
         detail: `parseDump best ${fmt(previous.library.usPerLine, 2)} → ${fmt(largest.library.usPerLine, 2)} µs/line = ${fmt(growth, 2)}× (whole CLI, start-up included: ${fmt(cliGrowth, 2)}×)`,
       });
     }
+  }
+  const lint = results.cases.find((c) => c.name === 'lint');
+  const lintLargest = lint && lint.sizes[lint.sizes.length - 1];
+  if (lintLargest && lintLargest.cli.ok && lintLargest.reference && lintLargest.reference.ok) {
+    const ratio = lintLargest.cli.best / lintLargest.reference.best;
+    checks.push({ name: `${lintLargest.size}: ipt-lint lint wall ≤ iptables-restore --test wall`, pass: ratio <= LINT_TARGETS.vsIptables, ratio, detail: `best ${fmt(lintLargest.cli.best)} s vs ${fmt(lintLargest.reference.best)} s = ${fmt(ratio, 2)}×` });
+    checks.push({ name: `${lintLargest.size}: ipt-lint lint peak RSS ≤ ${LINT_TARGETS.maxRssMiB} MiB`, pass: lintLargest.cli.maxRssMiB <= LINT_TARGETS.maxRssMiB, detail: `${fmt(lintLargest.cli.maxRssMiB, 1)} MiB` });
   }
   process.stdout.write('\nTargets\n');
   for (const check of checks) {
