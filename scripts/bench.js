@@ -52,9 +52,7 @@ const SLOW_RUN_SECONDS = 30;
 /** A single run is killed after this long and reported as a timeout. */
 const RUN_TIMEOUT_SECONDS = 120;
 
-// ---------------------------------------------------------------------------
 // kube-proxy-shaped dump generator
-// ---------------------------------------------------------------------------
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -210,9 +208,7 @@ function generateKubeDump(targetRules) {
   return { text, rules: count(), lines: lines.length, chains, services, endpoints: endpointsTotal };
 }
 
-// ---------------------------------------------------------------------------
 // Measuring
-// ---------------------------------------------------------------------------
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -358,9 +354,7 @@ function cliRun(args) {
   return { ...r, ok };
 }
 
-// ---------------------------------------------------------------------------
 // iptables-restore --test in a private network namespace
-// ---------------------------------------------------------------------------
 
 const namespace = {
   name: null,
@@ -416,7 +410,6 @@ function iptablesRun(file) {
   return { ...r, ok: r.status === 0 };
 }
 
-// ---------------------------------------------------------------------------
 // Benchmark cases. Each case prepares its inputs per size and says how to run one
 // repetition of ipt-lint, of the bare library call, and of the real tool it is held
 // against. The runner interleaves the three within each repetition, so that load from
@@ -427,7 +420,6 @@ function iptablesRun(file) {
 // ['diff', before, after], libraryRun() times the library's diff call, and
 // referenceRun() can time `diff -u` or `iptables-restore --test` of the produced patch
 // (or be null when there is nothing comparable).
-// ---------------------------------------------------------------------------
 
 const CASES = [
   {
@@ -469,9 +461,7 @@ const CASES = [
 /** The lint issue's targets on the largest size: wall ≤ iptables-restore --test (aim ½), peak ≤ 400 MiB. */
 const LINT_TARGETS = { vsIptables: 1.0, maxRssMiB: 400 };
 
-// ---------------------------------------------------------------------------
 // Report
-// ---------------------------------------------------------------------------
 
 function fmt(value, digits = 3) {
   return value === null || value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits);

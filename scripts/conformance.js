@@ -34,9 +34,7 @@ const SLOW_FILE_MS = 5000;
 /** The INDEX.md column that records real `iptables-restore --test` on the nf_tables backend. */
 const ACCEPT_COLUMN = 'restore --test (nft, v1.8.9)';
 
-// ---------------------------------------------------------------------------
 // Arguments
-// ---------------------------------------------------------------------------
 
 function parseArgs(argv) {
   const options = { dir: null, verbose: false, json: false };
@@ -59,9 +57,7 @@ function fail(message) {
   process.exit(2);
 }
 
-// ---------------------------------------------------------------------------
 // INDEX.md
-// ---------------------------------------------------------------------------
 
 /** Splits a Markdown table row on unescaped pipes. */
 function splitRow(line) {
@@ -154,9 +150,7 @@ function familyOf(rel, indexRow) {
   return undefined;
 }
 
-// ---------------------------------------------------------------------------
 // Walking the corpus
-// ---------------------------------------------------------------------------
 
 function walk(dir) {
   const out = [];
@@ -193,9 +187,7 @@ function crashText(error) {
   return `${error.name}: ${error.message}${frame ? ` (${frame.trim()})` : ''}`;
 }
 
-// ---------------------------------------------------------------------------
 // netfilter .t extension tests
-// ---------------------------------------------------------------------------
 
 /** The expected result under iptables-nft, as iptables-test.py's variant_res() works it out. */
 function nftResult(res, variant, alt) {
@@ -297,9 +289,7 @@ function runTFile(lib, rel, text, family) {
   return result;
 }
 
-// ---------------------------------------------------------------------------
 // puppetlabs-firewall: one rule per line
-// ---------------------------------------------------------------------------
 
 function runPerLineFile(lib, rel, text, casesFile, family, acceptance) {
   let cases = [];
@@ -345,9 +335,7 @@ function runPerLineFile(lib, rel, text, casesFile, family, acceptance) {
   return result;
 }
 
-// ---------------------------------------------------------------------------
 // Main
-// ---------------------------------------------------------------------------
 
 /**
  * parse → print → parse → print must reach a fixpoint, and printing a file

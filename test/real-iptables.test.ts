@@ -24,9 +24,7 @@ import { BACKENDS, NetNamespace, describeReal, withNamespace, withoutHashLines, 
 const ROOT = join(__dirname, '..');
 const SAMPLES = join(ROOT, 'samples');
 
-// ---------------------------------------------------------------------------
 // Inputs
-// ---------------------------------------------------------------------------
 
 interface Input {
   path: string;
@@ -77,9 +75,7 @@ function reloaded(backend: Backend, family: IpFamily, text: string, counters: bo
   return withNamespace((ns) => ns.roundTrip(backend, family, text, { counters }));
 }
 
-// ---------------------------------------------------------------------------
 // Comparing printer output with iptables-save output, difference by difference
-// ---------------------------------------------------------------------------
 
 interface TableText {
   name: string;
@@ -180,9 +176,7 @@ function compareDumps(file: string, variant: Mismatch['variant'], dump: Dump, pr
 }
 
 
-// ---------------------------------------------------------------------------
 // 1 and 2: the samples
-// ---------------------------------------------------------------------------
 
 describeReal('real iptables: samples', ['iptables'], () => {
   test('there are samples to check', () => {
@@ -233,9 +227,7 @@ describeReal('real iptables: samples', ['iptables'], () => {
   }
 });
 
-// ---------------------------------------------------------------------------
 // 3: random rules
-// ---------------------------------------------------------------------------
 
 /** Characters a comment or log prefix may hold in this property (no newline, no NUL). */
 const TEXT_CHARS = [...'abcXYZ019 _-"\'\\:/#;!*[](),.=%$`&<>?@^{}|~+', 'é', 'ß', '\t'];

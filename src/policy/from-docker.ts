@@ -104,9 +104,7 @@ export function policyFromDocker(networks: unknown, containers?: unknown, names:
   return { policy: { docker }, warnings };
 }
 
-// ---------------------------------------------------------------------------
 // docker network inspect
-// ---------------------------------------------------------------------------
 
 function readNetworks(input: unknown, label: string, problems: string[]): NetworkEntry[] {
   if (!Array.isArray(input)) {
@@ -224,9 +222,7 @@ function readBoolOption(options: Record<string, string>, option: string, fallbac
   return fallback;
 }
 
-// ---------------------------------------------------------------------------
 // docker inspect (containers)
-// ---------------------------------------------------------------------------
 
 function readContainers(input: unknown, label: string, problems: string[]): ContainerEntry[] {
   if (!Array.isArray(input)) {
@@ -327,9 +323,7 @@ function readAttachments(networks: unknown, at: string, problems: string[]): Att
   return attachments;
 }
 
-// ---------------------------------------------------------------------------
 // Published ports
-// ---------------------------------------------------------------------------
 
 function publishedPorts(containers: ContainerEntry[], networks: NetworkEntry[], warnings: string[]): PublishedPort[] {
   const byName = new Map(networks.map((entry) => [entry.name, entry]));
@@ -438,9 +432,7 @@ function expandIPv6(address: string): number[] {
   return [...front, ...zeros, ...back];
 }
 
-// ---------------------------------------------------------------------------
 // Small helpers
-// ---------------------------------------------------------------------------
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

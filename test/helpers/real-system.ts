@@ -34,9 +34,7 @@ export interface ExecResult {
 const MAX_BUFFER = 512 * 1024 * 1024;
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 
-// ---------------------------------------------------------------------------
 // Detection
-// ---------------------------------------------------------------------------
 
 /** Full path of an executable on PATH (plus the sbin directories a non-root PATH lacks), or null. */
 export function findExecutable(name: string): string | null {
@@ -163,9 +161,7 @@ export function describeReal(name: string, needs: readonly Need[], body: () => v
   describe.skip(name, body);
 }
 
-// ---------------------------------------------------------------------------
 // Network namespaces
-// ---------------------------------------------------------------------------
 
 const liveNamespaces = new Set<NetNamespace>();
 const liveDaemons = new Set<DockerInNamespace>();
@@ -289,9 +285,7 @@ export function withoutHashLines(text: string): string {
     .join('\n');
 }
 
-// ---------------------------------------------------------------------------
 // A real dockerd in a namespace
-// ---------------------------------------------------------------------------
 
 export interface DockerDaemonOptions {
   /** `--experimental --ip6tables`, for dual-stack networks. */
