@@ -12,7 +12,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -372,6 +372,17 @@ export class DockerInNamespace {
 
   /** Starts dockerd and waits until `docker info` answers; on failure cleans up and throws with the log's tail. */
   static async start(options: DockerDaemonOptions = {}): Promise<DockerInNamespace> {
+    // Two daemons at once share containerd's and the plugins' host paths; test files take turns.
+    await acquireDockerLock();
+    try {
+      return await DockerInNamespace.startLocked(options);
+    } catch (error) {
+      releaseDockerLock();
+      throw error;
+    }
+  }
+
+  private static async startLocked(options: DockerDaemonOptions): Promise<DockerInNamespace> {
     const preexisting = new Set(hostLeftoverCandidates().filter((path) => existsSync(path)));
     const dir = mkdtempSync(join(tmpdir(), 'ipl-docker-'));
     let ns: NetNamespace;
@@ -535,6 +546,7 @@ export class DockerInNamespace {
       this.ns.delete();
       rmSync(this.dir, { recursive: true, force: true });
       this.removeHostLeftovers();
+      releaseDockerLock();
     }
   }
 
@@ -574,4 +586,54 @@ export async function withDocker<T>(options: DockerDaemonOptions, fn: (docker: D
   } finally {
     await docker.stop();
   }
+}
+
+const DOCKER_LOCK = join(tmpdir(), 'ipl-docker.lock');
+let dockerLockHeld = false;
+
+/** A directory as a lock between test processes; a lock whose owner died is taken over. */
+async function acquireDockerLock(timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(DOCKER_LOCK);
+      writeFileSync(join(DOCKER_LOCK, 'pid'), String(process.pid));
+      dockerLockHeld = true;
+      return;
+    } catch {
+      if (!lockOwnerAlive()) {
+        rmSync(DOCKER_LOCK, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another test process has held ${DOCKER_LOCK} for ${timeoutMs / 1000} s`);
+      await sleep(250);
+    }
+  }
+}
+
+function lockOwnerAlive(): boolean {
+  try {
+    const pid = Number(readFileSync(join(DOCKER_LOCK, 'pid'), 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EPERM') return true;
+    // No pid file yet: the owner may be between mkdir and write, unless that was long ago.
+    if (code === 'ENOENT') {
+      try {
+        return Date.now() - statSync(DOCKER_LOCK).mtimeMs < 10_000;
+      } catch {
+        return false;
+      }
+    }
+    return false;
+  }
+}
+
+function releaseDockerLock(): void {
+  if (!dockerLockHeld) return;
+  dockerLockHeld = false;
+  rmSync(DOCKER_LOCK, { recursive: true, force: true });
 }
