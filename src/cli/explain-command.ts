@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { BUILTIN_RULES } from '../../rules';
+import { builtinRules } from './builtin-rules';
 import { DIAGNOSTICS } from '../diagnostics';
 import { packageRoot } from '../package-root';
 import { EXIT, UsageError } from './exit-codes';
@@ -16,7 +16,7 @@ export function explainCommand(setExitCode: (code: number) => void): CommandModu
         .example('$0 explain IPT2001', 'The doc page of rule IPT2001') as never,
     handler: (args) => {
       const wanted = args.code.trim();
-      const rule = BUILTIN_RULES.find((candidate) => candidate.meta.code === wanted.toUpperCase() || candidate.meta.name === wanted);
+      const rule = builtinRules().find((candidate) => candidate.meta.code === wanted.toUpperCase() || candidate.meta.name === wanted);
       if (rule !== undefined) {
         const page = join(packageRoot(), 'docs', 'rules', `${rule.meta.code}.md`);
         process.stdout.write(existsSync(page) ? readFileSync(page, 'utf8') : `${rule.meta.code} ${rule.meta.name}: ${rule.meta.description}\n`);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { Family, Severity, TableName } from '../ast';
-import { BUILTIN_RULES } from '../../rules';
+import { builtinRules } from './builtin-rules';
 import { DIAGNOSTICS } from '../diagnostics';
 import { applyBaseline, baselineProblem, createBaseline, type Baseline } from '../lint/baseline';
 import { lintFile, type LintFileResult } from '../lint/lint-file';
@@ -69,9 +69,9 @@ export function lintCommand(setExitCode: (code: number) => void): CommandModule<
         setExitCode(EXIT.trouble);
         return;
       }
-      const overrides = severityOverrides(policy?.severity, FINDING_KINDS);
+      const overrides = severityOverrides(policy?.severity, findingKinds());
       const files = args.files.map((file) => (file === STDIN_ARGUMENT ? '-' : file));
-      const results = files.map((file) => lintFile(file, { rules: BUILTIN_RULES, policy, overrides, family: args.family, table: args.table }));
+      const results = files.map((file) => lintFile(file, { rules: builtinRules(), policy, overrides, family: args.family, table: args.table }));
       const suppressed = results.reduce((sum, result) => sum + result.suppressed, 0);
 
       if (args['write-baseline']) {
@@ -107,7 +107,7 @@ export function lintCommand(setExitCode: (code: number) => void): CommandModule<
 }
 
 function format(kind: LintArgs['format'], results: LintFileResult[], options: { suppressed: number; baselined: number; color: boolean }): string {
-  const context = { toolVersion: packageVersion(), rules: ruleDescriptors(BUILTIN_RULES) };
+  const context = { toolVersion: packageVersion(), rules: ruleDescriptors(builtinRules()) };
   switch (kind) {
     case 'json':
       return formatJson(results, options);
@@ -123,14 +123,16 @@ function format(kind: LintArgs['format'], results: LintFileResult[], options: { 
 }
 
 /** Every kind of finding `severity` in a policy may name: the parser's and the rules'. */
-const FINDING_KINDS: readonly FindingKind[] = [...Object.values(DIAGNOSTICS), ...BUILTIN_RULES.map((rule) => rule.meta)];
+function findingKinds(): readonly FindingKind[] {
+  return [...Object.values(DIAGNOSTICS), ...builtinRules().map((rule) => rule.meta)];
+}
 
 /** The policy named by --policy, else the one found in the current directory, else none. */
 function readPolicy(file: string | undefined): Policy | null {
   const found = file ?? discoverPolicy(process.cwd());
   if (found === null) return null;
   const shown = file ?? relative(process.cwd(), found);
-  return loadPolicy(shown, { findingKinds: FINDING_KINDS });
+  return loadPolicy(shown, { findingKinds: findingKinds() });
 }
 
 function readBaseline(file: string): Baseline {

@@ -1,5 +1,4 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
 import type { CommandModule } from 'yargs';
 import { DockerInspectError, policyFromDocker, type DockerPolicyImport } from '../policy/from-docker';
 import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
@@ -49,7 +48,7 @@ function fromDockerCommand(setExitCode: (code: number) => void): CommandModule<o
       }
 
       const format = args.format ?? (args.output?.toLowerCase().endsWith('.json') ? 'json' : 'yaml');
-      const text = format === 'json' ? JSON.stringify(result.policy, null, 2) + '\n' : yamlHeader(args, result.warnings) + stringify(result.policy);
+      const text = format === 'json' ? JSON.stringify(result.policy, null, 2) + '\n' : yamlHeader(args, result.warnings) + (require('yaml') as typeof import('yaml')).stringify(result.policy);
       for (const warning of result.warnings) process.stderr.write(`ipt-lint: warning: ${warning}\n`);
       if (args.output === undefined) {
         process.stdout.write(text);

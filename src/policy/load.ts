@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
-import { isNode, isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type Ajv2020 from 'ajv/dist/2020';
+import type { ValidateFunction } from 'ajv/dist/2020';
+import type { Document, LineCounter } from 'yaml';
 import { UsageError } from '../cli/exit-codes';
 import policySchema from './schema.json';
 import { formatPath, type PolicyProblem } from './problems';
@@ -70,6 +71,7 @@ export function loadPolicy(file: string, options: LoadPolicyOptions = {}): Polic
  */
 export function parsePolicy(text: string, file: string, options: LoadPolicyOptions = {}): Policy {
   const source = text.replace(/^\uFEFF/, '');
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const where = (offset: number): string => {
@@ -118,13 +120,21 @@ export function checkPolicy(data: unknown, options: LoadPolicyOptions = {}): Pol
   return problems;
 }
 
+/** The YAML library, loaded when a policy is read rather than with every command. */
+function yaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml') as typeof import('yaml');
+}
+
 let compiled: { ajv: Ajv2020; validate: ValidateFunction } | null = null;
 
-/** Compiled on first use, so that loading the CLI without a policy costs nothing. */
+/** Loaded and compiled on first use: requiring ajv alone costs every command tens of milliseconds. */
 function policyValidator(): ValidateFunction {
   if (compiled === null) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = (require('ajv/dist/2020') as { default: typeof Ajv2020 }).default;
     // verbose: each error carries its value and schema, which the explanations are worded from.
-    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
+    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
     compiled = { ajv, validate: ajv.compile(policySchema) };
   }
   return compiled.validate;
@@ -169,6 +179,7 @@ function describeProblems(problems: readonly PolicyProblem[], document: Document
 
 /** Where in the text the problem's value (or key) starts; the nearest enclosing node when that one is missing. */
 function sourceOffset(document: Document, problem: PolicyProblem): number | null {
+  const { isMap, isNode, isScalar } = yaml();
   const path = problem.path;
   if (problem.atKey === true && path.length > 0) {
     const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1), true);
