@@ -1,0 +1,143 @@
+import type { ExtensionOption, Family, Match, Rule, TableName, Target } from '../ast';
+import { BUILTIN_CHAINS, parseDump } from '../parser/parse-dump';
+import { printRuleSpec } from '../printer';
+import { parseUnsigned } from '../parser/values';
+
+const MAX_MARK = 0xffffffff;
+
+/** Options whose single value is a comma list the kernel reads as a set of flags. */
+const FLAG_SET_OPTIONS = new Set(['state', 'ctstate', 'ctstatus']);
+/** Options whose values are all flag sets: `--tcp-flags MASK COMP`. */
+const FLAG_SET_PAIR_OPTIONS = new Set(['tcp-flags']);
+/** Matches whose `--mark value[/mask]` treats a missing mask as all ones. */
+const MARK_MATCHES = new Set(['mark', 'connmark']);
+const MARK_TARGET_OPTIONS = new Set(['set-xmark', 'set-mark', 'and-mark', 'or-mark', 'xor-mark']);
+
+/**
+ * A text that two rules share exactly when iptables would load the same rule from them: the
+ * canonical printer text of the rule after the spellings the kernel cannot tell apart are merged.
+ * The printer already merges address, protocol and port spellings, old-style negation, implicit
+ * protocol matches and `-i +`; this adds what iptables-save itself would not merge because the
+ * two spellings load different extensions or keep the user's order.
+ */
+export function ruleMeaning(rule: Rule, family: Family): string {
+  // Fields are copied by name: a parsed rule builds its details lazily behind getters, which spreading would skip.
+  const normalised: Rule = {
+    kind: 'rule',
+    command: rule.command,
+    chain: rule.chain,
+    ruleNumber: rule.ruleNumber,
+    position: rule.position,
+    counters: rule.counters,
+    onlyFamily: rule.onlyFamily,
+    parameters: rule.parameters,
+    matches: rule.matches.map(matchMeaning),
+    target: rule.target === null ? null : targetMeaning(rule.target),
+    unsupportedRevision: rule.unsupportedRevision,
+    raw: rule.raw,
+    line: rule.line,
+    column: rule.column,
+  };
+  return printRuleSpec(normalised, family);
+}
+
+function matchMeaning(match: Match): Match {
+  if (!match.known) return match;
+  // `-m state` is conntrack's state test under an older name: the kernel checks the same bits.
+  const isState = match.module === 'state';
+  const options = match.options.map((option) => {
+    let meaning = option;
+    if (isState && option.name === 'state') meaning = { ...meaning, name: 'ctstate', spelling: '--ctstate' };
+    if (FLAG_SET_OPTIONS.has(meaning.name) || FLAG_SET_PAIR_OPTIONS.has(meaning.name)) meaning = { ...meaning, values: meaning.values.map(sortedFlagList) };
+    if (MARK_MATCHES.has(match.module) && meaning.name === 'mark') meaning = { ...meaning, values: meaning.values.map(markMatchValue) };
+    return meaning;
+  });
+  return { ...match, module: isState ? 'conntrack' : match.module, options: sortedOptions(options) };
+}
+
+function targetMeaning(target: Target): Target {
+  if (target.type !== 'extension') return target;
+  let options = target.options;
+  if (target.name === 'MARK') options = options.map(markTargetOption);
+  return { kind: target.kind, name: target.name, type: target.type, line: target.line, column: target.column, options: sortedOptions(options) };
+}
+
+/** iptables-save prints options in its own fixed order, so the order a rule was written in carries no meaning. */
+function sortedOptions(options: readonly ExtensionOption[]): ExtensionOption[] {
+  // Stable: options that repeat keep their relative order, in case the extension cares.
+  return [...options].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function sortedFlagList(value: string): string {
+  return value
+    .split(',')
+    .map((flag) => flag.toUpperCase())
+    .sort()
+    .join(',');
+}
+
+/** `--mark 0x1` and `--mark 1/0xffffffff` test the same bits; iptables-save prints the first. */
+function markMatchValue(value: string): string {
+  const mark = parseMarkAndMask(value);
+  if (mark === null) return value;
+  return mark.mask === MAX_MARK ? hex(mark.value) : `${hex(mark.value)}/${hex(mark.mask)}`;
+}
+
+/**
+ * Every MARK option is a shorthand for `--set-xmark value/mask` (the kernel computes
+ * `(mark & ~mask) ^ value`), which is the only form iptables-save prints.
+ */
+function markTargetOption(option: ExtensionOption): ExtensionOption {
+  if (!MARK_TARGET_OPTIONS.has(option.name) || option.values.length !== 1) return option;
+  const value = option.values[0];
+  let xmark: { value: number; mask: number } | null = null;
+  switch (option.name) {
+    case 'set-xmark':
+      xmark = parseMarkAndMask(value);
+      break;
+    case 'set-mark': {
+      const mark = parseMarkAndMask(value);
+      // libxt_MARK: the bits being set are always part of the mask.
+      if (mark !== null) xmark = { value: mark.value, mask: (mark.value | mark.mask) >>> 0 };
+      break;
+    }
+    default: {
+      const bits = parseUnsigned(value, MAX_MARK);
+      if (bits === null) break;
+      if (option.name === 'and-mark') xmark = { value: 0, mask: ~bits >>> 0 };
+      else if (option.name === 'or-mark') xmark = { value: bits, mask: bits };
+      else xmark = { value: bits, mask: 0 };
+    }
+  }
+  if (xmark === null) return option;
+  return { ...option, name: 'set-xmark', spelling: '--set-xmark', values: [`${hex(xmark.value)}/${hex(xmark.mask)}`] };
+}
+
+function parseMarkAndMask(text: string): { value: number; mask: number } | null {
+  const slash = text.indexOf('/');
+  const value = parseUnsigned(slash < 0 ? text : text.slice(0, slash), MAX_MARK);
+  const mask = slash < 0 ? MAX_MARK : parseUnsigned(text.slice(slash + 1), MAX_MARK);
+  return value === null || mask === null ? null : { value, mask };
+}
+
+function hex(value: number): string {
+  return `0x${value.toString(16)}`;
+}
+
+export type ParsedRuleText = { ok: true; rule: Rule; canonical: string; meaning: string } | { ok: false; problem: string };
+
+/**
+ * A policy's rule text (`-s 10.0.0.0/8 -j DROP`, without `-A CHAIN`) read the way iptables-restore
+ * would read it in that table and chain, for one address family.
+ */
+export function parseRuleText(table: TableName, chain: string, text: string, family: Family): ParsedRuleText {
+  // A user chain must be declared before a rule may go to it; built-in chains need no declaration.
+  const declaration = BUILTIN_CHAINS[table].includes(chain) ? '' : `:${chain} - [0:0]\n`;
+  const ruleLine = declaration === '' ? 2 : 3;
+  const { dump, diagnostics } = parseDump(`*${table}\n${declaration}-A ${chain} ${text}\nCOMMIT\n`, { family });
+  const error = diagnostics.find((diagnostic) => diagnostic.severity === 'error');
+  if (error !== undefined) return { ok: false, problem: `${error.message} (${error.code})` };
+  const rule = dump.rulesets[0]?.tables[0]?.chains.find((candidate) => candidate.name === chain)?.rules[0];
+  if (rule === undefined || rule.line !== ruleLine) return { ok: false, problem: 'it is not a single rule' };
+  return { ok: true, rule, canonical: printRuleSpec(rule, family), meaning: ruleMeaning(rule, family) };
+}
