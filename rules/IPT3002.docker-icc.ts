@@ -1,7 +1,7 @@
 import type { Ruleset, Table } from '../src/ast';
 import { eraNote, resolveDockerEra, type ResolvedEra } from '../src/lint/docker/era';
 import { DROPPING_VERDICTS, describeOutcome, outcomeLine, traceForward } from '../src/lint/docker/forward-path';
-import { familyLabel, networkLabel, networksInFamily, tableOf, withinSubnets, type NetworkInFamily } from '../src/lint/docker/networks';
+import { forwardFilterOrReport, networkLabel, networksInFamily, withinSubnets, type NetworkInFamily } from '../src/lint/docker/networks';
 import type { LintRule, RuleContext } from '../src/lint/types';
 
 /**
@@ -31,18 +31,8 @@ export const rule: LintRule = {
       ruleset(ruleset) {
         const networks = networksInFamily(docker, ruleset.family);
         if (networks.length === 0) return;
-        const filter = tableOf(ruleset, 'filter');
-        if (filter === undefined || !filter.chains.some((chain) => chain.name === 'FORWARD')) {
-          context.report({
-            at: filter ?? ruleset,
-            ruleset,
-            table: filter,
-            messageId: 'noForward',
-            data: { family: familyLabel(ruleset.family), networks: networks.map(networkLabel).join(', '), era },
-            fingerprint: `IPT3002|${ruleset.family}|noForward`,
-          });
-          return;
-        }
+        const filter = forwardFilterOrReport(context, 'IPT3002', ruleset, networks, era);
+        if (filter === null) return;
         for (const network of networks) checkNetwork(context, ruleset, filter, network, resolved, era);
       },
     };

@@ -2,7 +2,7 @@ import type { Rule, Ruleset, Table } from '../src/ast';
 import { parsePrefix, prefixContains } from '../src/lint/docker/addresses';
 import { eraNote, resolveDockerEra } from '../src/lint/docker/era';
 import { DROPPING_VERDICTS, describePassage, outcomeLine, traceForward, type Outcome } from '../src/lint/docker/forward-path';
-import { familyLabel, familyOfPort, networkLabel, networksInFamily, tableOf, withinSubnets, type NetworkInFamily } from '../src/lint/docker/networks';
+import { forwardFilterOrReport, familyOfPort, networkLabel, networksInFamily, withinSubnets, type NetworkInFamily } from '../src/lint/docker/networks';
 import type { DockerEra, DockerPolicy, PublishedPort } from '../src/policy/types';
 import type { LintRule, RuleContext } from '../src/lint/types';
 
@@ -31,19 +31,8 @@ export const rule: LintRule = {
       ruleset(ruleset) {
         const pairs = requiredPairs(docker, networksInFamily(docker, ruleset.family));
         if (pairs.length === 0) return;
-        const filter = tableOf(ruleset, 'filter');
-        if (filter === undefined || !filter.chains.some((chain) => chain.name === 'FORWARD')) {
-          const names = [...new Set(pairs.flatMap(([from, to]) => [networkLabel(from), networkLabel(to)]))];
-          context.report({
-            at: filter ?? ruleset,
-            ruleset,
-            table: filter,
-            messageId: 'noForward',
-            data: { family: familyLabel(ruleset.family), networks: names.join(', '), era },
-            fingerprint: `IPT3003|${ruleset.family}|noForward`,
-          });
-          return;
-        }
+        const filter = forwardFilterOrReport(context, 'IPT3003', ruleset, [...new Set(pairs.flat())], era);
+        if (filter === null) return;
         for (const [from, to] of pairs) checkPair(context, ruleset, filter, from, to, docker, resolved.era, era);
       },
     };

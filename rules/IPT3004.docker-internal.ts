@@ -2,7 +2,7 @@ import type { Family, Ruleset, Table } from '../src/ast';
 import { formatPrefix } from '../src/lint/docker/addresses';
 import { eraNote, resolveDockerEra } from '../src/lint/docker/era';
 import { DROPPING_VERDICTS, describePassage, outcomeLine, traceForward, type Outcome, type PacketSpec } from '../src/lint/docker/forward-path';
-import { familyLabel, networkLabel, networksInFamily, outsideSubnets, tableOf, withinSubnets, type NetworkInFamily } from '../src/lint/docker/networks';
+import { forwardFilterOrReport, networkLabel, networksInFamily, outsideSubnets, withinSubnets, type NetworkInFamily } from '../src/lint/docker/networks';
 import type { DockerEra } from '../src/policy/types';
 import type { LintRule, RuleContext } from '../src/lint/types';
 
@@ -33,18 +33,8 @@ export const rule: LintRule = {
       ruleset(ruleset) {
         const internal = networksInFamily(docker, ruleset.family).filter((network) => network.internal);
         if (internal.length === 0) return;
-        const filter = tableOf(ruleset, 'filter');
-        if (filter === undefined || !filter.chains.some((chain) => chain.name === 'FORWARD')) {
-          context.report({
-            at: filter ?? ruleset,
-            ruleset,
-            table: filter,
-            messageId: 'noForward',
-            data: { family: familyLabel(ruleset.family), networks: internal.map(networkLabel).join(', '), era },
-            fingerprint: `IPT3004|${ruleset.family}|noForward`,
-          });
-          return;
-        }
+        const filter = forwardFilterOrReport(context, 'IPT3004', ruleset, internal, era);
+        if (filter === null) return;
         for (const network of internal) {
           for (const direction of ['inbound', 'outbound'] as const) checkDirection(context, ruleset, filter, network, direction, resolved.era, era);
         }

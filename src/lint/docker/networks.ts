@@ -1,3 +1,4 @@
+import type { RuleContext } from '../types';
 import type { Family, Ruleset, Table, TableName } from '../../ast';
 import type { DockerNetwork, DockerPolicy, PublishedPort } from '../../policy/types';
 import { familyOfAddress, parsePrefix, type Prefix } from './addresses';
@@ -73,4 +74,22 @@ export function networkLabel(network: { name: string; bridge: string }): string 
 
 export function familyLabel(family: Family): string {
   return family === 'ipv4' ? 'IPv4' : 'IPv6';
+}
+
+/**
+ * The filter table when it has a FORWARD chain, which every Docker check walks. Otherwise the
+ * check cannot judge `networks`: it reports its `noForward` message once and gets null.
+ */
+export function forwardFilterOrReport(context: RuleContext, code: string, ruleset: Ruleset, networks: readonly { name: string; bridge: string }[], era: string): Table | null {
+  const filter = tableOf(ruleset, 'filter');
+  if (filter !== undefined && filter.chains.some((chain) => chain.name === 'FORWARD')) return filter;
+  context.report({
+    at: filter ?? ruleset,
+    ruleset,
+    table: filter,
+    messageId: 'noForward',
+    data: { family: familyLabel(ruleset.family), networks: networks.map(networkLabel).join(', '), era },
+    fingerprint: `${code}|${ruleset.family}|noForward`,
+  });
+  return null;
 }
