@@ -21,8 +21,7 @@ export interface WordRef {
 
 /**
  * What one line contributes to the tree, independent of the lines around it.
- * The fold (parse-dump.ts) puts these together in order; a worker thread can
- * produce them for part of a large file.
+ * The fold (parse-dump.ts) puts these together in order.
  */
 export type LineResult =
   | { kind: 'none' }
@@ -131,6 +130,8 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
     }
   }
   const diagnosticsBefore = context.diagnostics.length;
+  // The classifier splits glued words (`-ptcp`); such a line cannot serve as a template for its own spelling.
+  const wordCount = words.length;
 
   const classified = classifyLine(words, family);
   const parsed = parseShape(classified.types, words);
@@ -164,7 +165,7 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
       report('unsupportedRevision', 1, line.length, 'iptables-save did not know an extension revision in this rule, so the rule may be shown incompletely; save with the iptables that installed it');
     }
     built.unsupportedRevision = unsupportedRevision;
-    if (templated && useTemplates && context.diagnostics.length === diagnosticsBefore) rememberTemplate(hash, classified, shape, built, family);
+    if (templated && useTemplates && words.length === wordCount && context.diagnostics.length === diagnosticsBefore) rememberTemplate(hash, classified, shape, built, family);
     return { kind: 'rule', rule: new LazyRule(built, built.onlyFamily ?? context.familyState.family, rebuildDetails), chainColumn: words[shape.operands[0]].column };
   }
 

@@ -3,7 +3,6 @@ import type {
   ExtensionOption,
   Family,
   Match,
-  Parameter,
   ParameterName,
   Rule,
   RuleCommand,

@@ -25,7 +25,7 @@ export interface RuleTemplate {
   ruleNumberWord: number;
   countersWord: number;
   onlyFamily: Family | null;
-  target: { kind: 'jump' | 'goto'; nameWord: number; column: number; hasOptions: boolean } | null;
+  target: { kind: 'jump' | 'goto'; nameWord: number; column: number } | null;
   checks: ArgumentCheck[];
 }
 
@@ -120,7 +120,7 @@ export function rememberTemplate(hash: number, classified: ClassifiedLine, shape
       case 'jump':
       case 'goto':
         if (template.target !== null) return;
-        template.target = { kind: item.kind, nameWord: item.values[0], column: item.name, hasOptions: rule.target === null || rule.target.type === 'extension' || rule.target.type === 'unknown' };
+        template.target = { kind: item.kind, nameWord: item.values[0], column: item.name };
         template.checks.push({ word: item.values[0], check: chainNameProblem });
         break;
       case 'option': {
@@ -135,8 +135,7 @@ export function rememberTemplate(hash: number, classified: ClassifiedLine, shape
     }
   }
   if (templates.size >= MAX_TEMPLATES) templates.clear();
-  // The classifier may have split glued words (`-ptcp`); such a template is keyed by its split words and never matches the original spelling.
-  templates.set(words.length === template.parts.length ? hashOf(words, family) : hash, template);
+  templates.set(hash, template);
 }
 
 /** The rule of a line that fits `template`, or null when one of its arguments needs the full analysis. */
