@@ -28,6 +28,14 @@ function mutate(line: string, edits: { at: number; kind: number; text: string }[
 }
 
 describe('mutated real lines', () => {
+  test('an `=` inside quotes is not getopt\'s separator, so the printed line reads back', () => {
+    const text = '*filter\n-A INPUT -jOG --g-pref"IN ,R=" --,o=x6zvel 4\nCOMMIT\n';
+    const { dump } = parseDump(text, { file: 'fuzz' });
+    const again = parseDump(printDump(dump), { file: 'reprint' });
+    expect(again.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(printDump(again.dump)).toBe(printDump(dump));
+  });
+
   test('give a result or diagnostics, never a throw, in bounded time', () => {
     const edit = fc.record({
       at: fc.nat(200),

@@ -133,7 +133,8 @@ function splitGluedValue(words: Word[], i: number): boolean {
   let cut = -1;
   if (text.startsWith('--')) {
     const equals = text.indexOf('=');
-    if (equals > 2) cut = equals;
+    // An `=` inside quotes is part of a value, not getopt's separator.
+    if (equals > 2 && !(word.quoted && text.lastIndexOf('"', equals) >= 0)) cut = equals;
   } else if (text.length > 2 && GLUABLE.has(text.slice(0, 2))) {
     cut = 2;
   }
