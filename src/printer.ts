@@ -75,6 +75,41 @@ export function printRuleSpec(rule: Rule, family: Family): string {
   return parts.join(' ');
 }
 
+/** One printed piece of a rule, named by what it sets, so two versions of a rule can be compared piece by piece. */
+export interface RulePart {
+  /** `-s`, `-m tcp --dport`, `-j`, `-j DNAT --to-destination`; a repeated option gets `#2`, `#3`. */
+  key: string;
+  /** The piece as printed: `-s 10.0.0.1/32`, `--dport 80`, `-j DNAT`. */
+  text: string;
+}
+
+/** The canonical rule specification, cut into its parameters, match options and target options. */
+export function printRuleParts(rule: Rule, family: Family): RulePart[] {
+  const parts: RulePart[] = [];
+  const seen = new Map<string, number>();
+  const add = (key: string, text: string): void => {
+    const count = (seen.get(key) ?? 0) + 1;
+    seen.set(key, count);
+    parts.push({ key: count === 1 ? key : `${key}#${count}`, text });
+  };
+  for (const parameter of rule.parameters) {
+    const text = printParameter(parameter, rule.onlyFamily ?? family);
+    if (text !== '') add(PARAMETER_FLAGS[parameter.name], text);
+  }
+  for (const match of rule.matches) {
+    const module = `-m ${quoteIfNeeded(match.module)}`;
+    if (match.options.length === 0) add(module, module);
+    for (const option of match.options) add(`${module} --${option.name}`, printOption(option, match.known));
+  }
+  const target = rule.target;
+  if (target !== null) {
+    const jump = `${target.kind === 'goto' ? '-g' : '-j'} ${quoteIfNeeded(target.name)}`;
+    add('-j', jump);
+    for (const option of target.options) add(`-j ${target.name} --${option.name}`, printOption(option, target.type === 'extension'));
+  }
+  return parts;
+}
+
 function printParameter(parameter: Parameter, family: Family): string {
   const bang = parameter.negated ? '! ' : '';
   const flag = PARAMETER_FLAGS[parameter.name];

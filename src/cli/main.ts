@@ -1,4 +1,5 @@
 import yargs from 'yargs';
+import { diffCommand } from './diff-command';
 import { explainCommand } from './explain-command';
 import { lintCommand } from './lint-command';
 import { parseCommand } from './parse-command';
@@ -16,6 +17,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       .usage('$0 <command> [options]\n\nParse, lint, diff and trace iptables-save dumps.')
       .command(lintCommand((code) => (exitCode = code)))
       .command(parseCommand((code) => (exitCode = code)))
+      .command(diffCommand((code) => (exitCode = code)))
       .command(explainCommand((code) => (exitCode = code)))
       .command((await import('./policy-command')).policyCommand((code) => (exitCode = code)))
       .option('debug', { type: 'boolean', description: 'Show stack traces of internal errors', global: true })
@@ -27,7 +29,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       .alias('h', 'help')
       .version()
       .alias('V', 'version')
-      .epilogue('Exit codes: 0 clean; 1 lint findings at or above --fail-on; 2 unreadable input, parse errors (parse), or a usage problem.')
+      .epilogue('Exit codes: 0 clean; 1 lint findings at or above --fail-on, or drift (diff); 2 unreadable input, parse errors, or a usage problem.')
       .wrap(Math.min(100, process.stdout.columns ?? 80))
       .fail((message, error) => {
         throw error ?? new UsageError(message);

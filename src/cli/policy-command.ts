@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { readJson, shownName } from './read-json';
 import type { CommandModule } from 'yargs';
 import { DockerInspectError, policyFromDocker, type DockerPolicyImport } from '../policy/from-docker';
 import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
@@ -64,28 +65,6 @@ function fromDockerCommand(setExitCode: (code: number) => void): CommandModule<o
       setExitCode(EXIT.ok);
     },
   };
-}
-
-function readJson(file: string, option: string, command: string): unknown {
-  const shown = shownName(file);
-  let text: string;
-  try {
-    text = readFileSync(file === STDIN_ARGUMENT ? 0 : file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${(error as Error).message})`;
-    throw new UsageError(`${option}: ${shown} ${reason}`);
-  }
-  if (text.trim() === '') throw new UsageError(`${option}: ${shown} is empty; expected the JSON that \`${command}\` prints`);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${option}: ${shown} is not valid JSON (${(error as Error).message}); expected what \`${command}\` prints`);
-  }
-}
-
-function shownName(file: string): string {
-  return file === STDIN_ARGUMENT ? 'standard input' : file;
 }
 
 /** Says where the policy came from and what it leaves out, since a generated file is easily mistaken for a reviewed one. */

@@ -21,8 +21,13 @@ const MARK_TARGET_OPTIONS = new Set(['set-xmark', 'set-mark', 'and-mark', 'or-ma
  * two spellings load different extensions or keep the user's order.
  */
 export function ruleMeaning(rule: Rule, family: Family): string {
+  return printRuleSpec(meaningRule(rule), family);
+}
+
+/** The rule with the spellings of {@link ruleMeaning} merged, for callers that compare it piece by piece. */
+export function meaningRule(rule: Rule): Rule {
   // Fields are copied by name: a parsed rule builds its details lazily behind getters, which spreading would skip.
-  const normalised: Rule = {
+  return {
     kind: 'rule',
     command: rule.command,
     chain: rule.chain,
@@ -38,7 +43,6 @@ export function ruleMeaning(rule: Rule, family: Family): string {
     line: rule.line,
     column: rule.column,
   };
-  return printRuleSpec(normalised, family);
 }
 
 function matchMeaning(match: Match): Match {

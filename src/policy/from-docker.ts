@@ -104,6 +104,14 @@ export function policyFromDocker(networks: unknown, containers?: unknown, names:
   return { policy: { docker }, warnings };
 }
 
+/** Bridge interface name → network name, for every bridge-driver network `docker network inspect` describes. */
+export function dockerBridgeNames(networks: unknown, label = 'networks.json'): Map<string, string> {
+  const problems: string[] = [];
+  const entries = readNetworks(networks, label, problems);
+  if (problems.length > 0) throw new DockerInspectError(problems);
+  return new Map(entries.filter((entry) => entry.driver === 'bridge').map((entry) => [entry.network.bridge, entry.name]));
+}
+
 // docker network inspect
 
 function readNetworks(input: unknown, label: string, problems: string[]): NetworkEntry[] {

@@ -1,0 +1,123 @@
+import type { CommandModule } from 'yargs';
+import type { Family, TableName } from '../ast';
+import { formatDiagnostic } from '../diagnostics';
+import { diffDumps } from '../diff/diff-dumps';
+import { restorePatch } from '../diff/restore-patch';
+import type { DiffOptions } from '../diff/types';
+import { formatDiffJson } from '../output/diff-json';
+import { formatDiffText } from '../output/diff-text';
+import { DockerInspectError, dockerBridgeNames } from '../policy/from-docker';
+import { readDumpFile } from '../read-input';
+import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
+import { readJson, shownName } from './read-json';
+
+interface DiffArgs {
+  before: string;
+  after: string;
+  format: 'text' | 'json' | 'restore';
+  table?: TableName;
+  chain?: string;
+  'ignore-chain'?: string[];
+  'ignore-comments': boolean;
+  counters: boolean;
+  'docker-names'?: string[];
+  family?: Family;
+  context: number;
+  color?: boolean;
+}
+
+export function diffCommand(setExitCode: (code: number) => void): CommandModule<object, DiffArgs> {
+  return {
+    command: 'diff <before> <after>',
+    describe: 'Report what changed between two dumps, by meaning',
+    builder: (yargs) =>
+      yargs
+        .positional('before', { type: 'string', demandOption: true, description: 'The earlier dump; - reads standard input' })
+        .positional('after', { type: 'string', demandOption: true, description: 'The later dump; - reads standard input' })
+        .option('format', {
+          alias: 'f',
+          choices: ['text', 'json', 'restore'] as const,
+          default: 'text' as const,
+          description: 'text: a unified diff per chain; json: the changes (docs/diff-json.md); restore: an iptables-restore --noflush script from before to after',
+        })
+        .option('table', { choices: ['filter', 'nat', 'mangle', 'raw', 'security'] as const, description: 'Compare only this table' })
+        .option('chain', { type: 'string', description: 'Compare only this chain' })
+        .option('ignore-chain', { type: 'string', array: true, description: 'Leave out chains whose whole name matches this regular expression (repeatable), e.g. KUBE-SEP-.*' })
+        .option('ignore-comments', { type: 'boolean', default: false, description: 'Disregard -m comment matches' })
+        .option('counters', { type: 'boolean', default: false, description: 'Also report changed packet and byte counters' })
+        .option('docker-names', {
+          type: 'string',
+          array: true,
+          nargs: 2,
+          description: 'BEFORE.json AFTER.json: `docker network inspect` output for each dump, so a network re-created under a new bridge name is not drift',
+        })
+        .option('family', { choices: ['ipv4', 'ipv6'] as const, description: 'Address family, when the headers do not say' })
+        .option('context', { alias: 'U', type: 'number', default: 3, description: 'Unchanged rules shown around each change (text format)' })
+        .option('color', { type: 'boolean', description: 'Colour the text output (default: when writing to a terminal and NO_COLOR is unset)' })
+        .example('$0 diff before.v4 after.v4', 'What a deploy changed')
+        .example("$0 diff before.v4 after.v4 --ignore-chain 'KUBE-SEP-.*' --format json", 'Changes as JSON, without kube-proxy endpoints')
+        .example('$0 diff live.v4 wanted.v4 --format restore > patch && iptables-restore --noflush < patch', 'Make the live rules what a file says')
+        .example('$0 diff a.v4 b.v4 --docker-names a-networks.json b-networks.json', 'Ignore Docker networks that were only re-created') as never,
+    handler: (args) => {
+      const options = diffOptions(args);
+      const files = [args.before, args.after].map((file) => (file === STDIN_ARGUMENT ? '-' : file));
+      if (files[0] === '-' && files[1] === '-') throw new UsageError('only one of the two dumps can be standard input');
+      const [before, after] = files.map((file) => readDumpFile(file, { family: args.family }));
+      for (const { diagnostics } of [before, after]) {
+        for (const diagnostic of diagnostics) process.stderr.write(formatDiagnostic(diagnostic) + '\n');
+      }
+      const failed = [before, after].filter(({ diagnostics }) => diagnostics.some((d) => d.severity === 'error'));
+      if (failed.length > 0) {
+        const names = failed.map(({ dump }) => shownName(dump.file === '-' ? STDIN_ARGUMENT : dump.file)).join(' and ');
+        process.stderr.write(`ipt-lint: not comparing: ${names} cannot be read as ${failed.length === 1 ? 'a dump' : 'dumps'} (errors above)\n`);
+        setExitCode(EXIT.trouble);
+        return;
+      }
+
+      const diff = diffDumps(before.dump, after.dump, options);
+      const color = args.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+      const output =
+        args.format === 'json' ? formatDiffJson(diff)
+        : args.format === 'restore' ? restorePatch(diff)
+        : formatDiffText(diff, { color, context: Math.max(0, Math.floor(args.context)) });
+      process.stdout.write(output);
+      setExitCode(diff.changes.length > 0 ? EXIT.findings : EXIT.ok);
+    },
+  };
+}
+
+function diffOptions(args: DiffArgs): DiffOptions {
+  const options: DiffOptions = { table: args.table, chain: args.chain, ignoreComments: args['ignore-comments'], counters: args.counters };
+  const ignored = args['ignore-chain'] ?? [];
+  if (ignored.length > 0) {
+    const sources = ignored.map((source) => {
+      try {
+        new RegExp(source);
+      } catch (error) {
+        throw new UsageError(`--ignore-chain ${source}: not a regular expression (${(error as Error).message})`);
+      }
+      return `(?:${source})`;
+    });
+    options.ignoreChain = new RegExp(`^(?:${sources.join('|')})$`);
+  }
+  const dockerNames = args['docker-names'];
+  if (dockerNames !== undefined) {
+    if (dockerNames.length !== 2) throw new UsageError('--docker-names takes two files: the `docker network inspect` output for the before and the after dump');
+    const [before, after] = dockerNames.map((file) => {
+      const input = readJson(file, '--docker-names', 'docker network inspect');
+      try {
+        return prefixed(dockerBridgeNames(input, shownName(file)));
+      } catch (error) {
+        if (error instanceof DockerInspectError) throw new UsageError(`--docker-names: ${error.problems.join('\n  ')}`);
+        throw error;
+      }
+    });
+    options.interfaceAliases = { before, after };
+  }
+  return options;
+}
+
+/** Stands a bridge in for its network under a name no interface can have (interface names have no spaces). */
+function prefixed(names: Map<string, string>): Map<string, string> {
+  return new Map([...names].map(([bridge, network]) => [bridge, `docker network ${network}`]));
+}
