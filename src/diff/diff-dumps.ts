@@ -19,10 +19,7 @@ const MAX_PAIRING_WORK = 250_000;
  */
 export function diffDumps(before: Dump, after: Dump, options: DiffOptions = {}): DumpDiff {
   const chains: ChainDiff[] = [];
-  for (const family of FAMILIES) {
-    const beforeSet = rulesetOf(before, family);
-    const afterSet = rulesetOf(after, family);
-    if (beforeSet === null && afterSet === null) continue;
+  for (const [family, beforeSet, afterSet] of rulesetPairs(before, after)) {
     for (const table of TABLES) {
       if (options.table !== undefined && options.table !== table) continue;
       const beforeTable = beforeSet?.tables.find((candidate) => candidate.name === table) ?? null;
@@ -37,6 +34,22 @@ export function diffDumps(before: Dump, after: Dump, options: DiffOptions = {}):
     }
   }
   return { beforeFile: before.file, afterFile: after.file, chains, changes: chains.flatMap((chain) => chain.changes) };
+}
+
+/**
+ * The rulesets to compare, per family. A file with no header that says its family (a hand-written
+ * restore file) is taken to be of the family of the single ruleset it is compared with.
+ */
+function rulesetPairs(before: Dump, after: Dump): Array<[Family, Ruleset | null, Ruleset | null]> {
+  if (before.rulesets.length === 1 && after.rulesets.length === 1) {
+    const [a, b] = [before.rulesets[0], after.rulesets[0]];
+    if (a.family !== b.family && (a.familySource === 'default' || b.familySource === 'default')) {
+      return [[a.familySource === 'default' ? b.family : a.family, a, b]];
+    }
+  }
+  return FAMILIES.map((family): [Family, Ruleset | null, Ruleset | null] => [family, rulesetOf(before, family), rulesetOf(after, family)]).filter(
+    ([, a, b]) => a !== null || b !== null,
+  );
 }
 
 function rulesetOf(dump: Dump, family: Family): Ruleset | null {

@@ -42,7 +42,7 @@ function hasCommands(chain: ChainDiff): boolean {
 function tableCommands(chains: ChainDiff[], family: Family): string[] {
   const commands: string[] = [];
   const name = (chain: ChainDiff) => saveString(chain.chain);
-  const added = chains.filter((chain) => chain.before === null);
+  const added = chains.filter((chain) => chain.before === null && !chain.builtin);
   const removed = chains.filter((chain) => chain.after === null && !chain.builtin);
 
   for (const chain of added) commands.push(`-N ${name(chain)}`);
