@@ -25,10 +25,12 @@ export function diffDumps(before: Dump, after: Dump, options: DiffOptions = {}):
       const beforeTable = beforeSet?.tables.find((candidate) => candidate.name === table) ?? null;
       const afterTable = afterSet?.tables.find((candidate) => candidate.name === table) ?? null;
       if (beforeTable === null && afterTable === null) continue;
-      for (const name of chainNames(table, beforeTable, afterTable)) {
+      const beforeChains = chainsByName(beforeTable);
+      const afterChains = chainsByName(afterTable);
+      for (const name of chainNames(table, beforeChains, afterChains)) {
         if (options.chain !== undefined && options.chain !== name) continue;
         if (options.ignoreChain?.test(name)) continue;
-        const chainDiff = diffChain(family, table, name, findChain(beforeTable, name), findChain(afterTable, name), options);
+        const chainDiff = diffChain(family, table, name, beforeChains.get(name) ?? null, afterChains.get(name) ?? null, options);
         if (chainDiff.changes.length > 0) chains.push(chainDiff);
       }
     }
@@ -56,16 +58,16 @@ function rulesetOf(dump: Dump, family: Family): Ruleset | null {
   return dump.rulesets.find((ruleset) => ruleset.family === family) ?? null;
 }
 
-function findChain(table: Table | null, name: string): Chain | null {
-  return table?.chains.find((chain) => chain.name === name) ?? null;
+function chainsByName(table: Table | null): Map<string, Chain> {
+  return new Map((table?.chains ?? []).map((chain) => [chain.name, chain]));
 }
 
 /** Built-in chains in hook order, then user chains as `after` orders them, then the ones only `before` has. */
-function chainNames(table: TableName, before: Table | null, after: Table | null): string[] {
+function chainNames(table: TableName, before: Map<string, Chain>, after: Map<string, Chain>): string[] {
   const names = new Set<string>(BUILTIN_CHAINS[table]);
-  for (const chain of after?.chains ?? []) names.add(chain.name);
-  for (const chain of before?.chains ?? []) names.add(chain.name);
-  return [...names].filter((name) => findChain(before, name) !== null || findChain(after, name) !== null);
+  for (const name of after.keys()) names.add(name);
+  for (const name of before.keys()) names.add(name);
+  return [...names].filter((name) => before.has(name) || after.has(name));
 }
 
 function diffChain(family: Family, table: TableName, name: string, before: Chain | null, after: Chain | null, options: DiffOptions): ChainDiff {
@@ -95,7 +97,13 @@ function diffChain(family: Family, table: TableName, name: string, before: Chain
     changes.push({ kind: 'counters-changed', ...base, before: chainSide(before), after: chainSide(after), counters: { before: before.counters, after: after.counters } });
   }
 
-  const steps = alignRules(family, table, name, before?.rules ?? [], after?.rules ?? [], options);
+  const beforeRules = before?.rules ?? [];
+  const afterRules = after?.rules ?? [];
+  // Most chains are word for word the same in both saves: no alignment, no steps.
+  if (changes.length === 0 && !options.counters && !rewritesText(options) && sameSource(beforeRules, afterRules)) {
+    return { family, table, chain: name, before, after, builtin, steps: [], changes };
+  }
+  const steps = alignRules(family, table, name, beforeRules, afterRules, options);
   for (const step of steps) {
     const change = step.change;
     // A move or an in-place edit is one change shown on two lines; list it once.
@@ -277,6 +285,12 @@ function sourceSpec(rule: Rule): string {
   if (raw.charCodeAt(0) !== 91 /* [ */) return raw;
   const end = raw.indexOf(']');
   return end < 0 ? raw : raw.slice(end + 1).trimStart();
+}
+
+function sameSource(before: Rule[], after: Rule[]): boolean {
+  if (before.length !== after.length) return false;
+  for (let k = 0; k < before.length; k++) if (sourceSpec(before[k]) !== sourceSpec(after[k])) return false;
+  return true;
 }
 
 function rewritesText(options: DiffOptions): boolean {
