@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { parseDump } from '../../src/parser/parse-dump';
 import { diffDumps } from '../../src/diff/diff-dumps';
 import type { DiffOptions } from '../../src/diff/types';
@@ -39,6 +40,12 @@ describe('diffDumps', () => {
       '-A INPUT -j MARK --set-xmark 0x1/0xffffffff',
       '-A INPUT -m comment --comment "a b"   -j ACCEPT',
     ])}`;
+    expect(changes(before, after)).toEqual([]);
+  });
+
+  test('quoting, option order and chain declaration order are not drift', () => {
+    const before = filter(['-A INPUT -p tcp -s 10.0.0.0/8 -m comment --comment "web" -m tcp --dport 80 -j ACCEPT'], ':A - [0:0]\n:B - [0:0]\n');
+    const after = filter(['-A INPUT -s 10.0.0.0/8 -p tcp -m comment --comment web -m tcp --dport 80 -j ACCEPT'], ':B - [0:0]\n:A - [0:0]\n');
     expect(changes(before, after)).toEqual([]);
   });
 
@@ -111,5 +118,43 @@ describe('diffDumps', () => {
     const after = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\nCOMMIT\n';
     expect(changes(before, after).map((c) => c.kind)).toEqual(['policy-changed']);
     expect(changes(before, '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\nCOMMIT\n')).toEqual([]);
+  });
+
+  test('property: one edit to a chain of distinct rules is reported as exactly that edit, at its positions', () => {
+    const rule = (n: number) => `-A INPUT -s 10.1.${n >> 8}.${n & 255}/32 -p tcp -m tcp --dport ${1000 + n} -j ACCEPT`;
+    const distinct = fc.uniqueArray(fc.nat(500), { minLength: 2, maxLength: 30 });
+    const edit = fc.record({ kind: fc.constantFrom('insert', 'delete', 'move', 'edit'), at: fc.nat(100), to: fc.nat(100) });
+    fc.assert(
+      fc.property(distinct, edit, (numbers, { kind, at, to }) => {
+        const before = numbers.map(rule);
+        const after = [...before];
+        const i = at % before.length;
+        let expected: { kind: string; before: number | null; after: number | null };
+        if (kind === 'insert') {
+          const j = at % (before.length + 1);
+          after.splice(j, 0, rule(600));
+          expected = { kind: 'rule-added', before: null, after: j + 1 };
+        } else if (kind === 'delete') {
+          after.splice(i, 1);
+          expected = { kind: 'rule-removed', before: i + 1, after: null };
+        } else if (kind === 'move') {
+          const [moved] = after.splice(i, 1);
+          const j = to % (after.length + 1);
+          after.splice(j, 0, moved);
+          if (j === i) return;
+          // Swapping neighbours can be read as either of them moving: one move, either way.
+          expected = Math.abs(j - i) === 1 ? { kind: 'rule-moved', before: null, after: null } : { kind: 'rule-moved', before: i + 1, after: j + 1 };
+        } else {
+          after[i] = after[i].replace(/--dport \d+/, '--dport 9');
+          expected = { kind: 'rule-changed', before: i + 1, after: i + 1 };
+        }
+        const found = changes(filter(before), filter(after));
+        expect(found).toHaveLength(1);
+        expect(found[0].kind).toBe(expected.kind);
+        if (expected.before !== null) expect(found[0].before?.position).toBe(expected.before);
+        if (expected.after !== null) expect(found[0].after?.position).toBe(expected.after);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
