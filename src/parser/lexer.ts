@@ -30,6 +30,11 @@ export class UnbalancedQuoteError extends Error {
 
 export function splitWords(line: string): Word[] {
   const words: Word[] = [];
+  // Most lines have no quotes: one plain run, which needs no lexer.
+  if (line.indexOf('"') < 0) {
+    addPlainRun(words, line, 1, false);
+    return words;
+  }
   // Whether the next run continues the last word (nothing but a quote between them).
   let glued = false;
   runLexer.reset(line);

@@ -61,10 +61,15 @@ function partOf(words: readonly Word[], index: number): string | ArgumentKind {
   return ArgumentKind.Text;
 }
 
+/** The parts of the line last hashed, so that matching it against a template does not classify its words twice. */
+const lineParts: (string | ArgumentKind)[] = [];
+
 function hashOf(words: readonly Word[], family: Family): number {
   let hash = family === 'ipv6' ? 0x6b3a9d1 : 0x2c1b3c6d;
+  lineParts.length = words.length;
   for (let i = 0; i < words.length; i++) {
     const part = partOf(words, i);
+    lineParts[i] = part;
     if (typeof part === 'string') {
       for (let c = 0; c < part.length; c++) hash = Math.imul(hash ^ part.charCodeAt(c), 0x01000193);
       hash = Math.imul(hash ^ 0xff, 0x01000193);
@@ -75,9 +80,11 @@ function hashOf(words: readonly Word[], family: Family): number {
   return hash;
 }
 
-function matches(template: RuleTemplate, words: readonly Word[], family: Family): boolean {
-  if (template.family !== family || template.parts.length !== words.length) return false;
-  for (let i = 0; i < words.length; i++) if (partOf(words, i) !== template.parts[i]) return false;
+/** Whether the line last hashed fits `template`. */
+function matchesLastLine(template: RuleTemplate, family: Family): boolean {
+  const parts = template.parts;
+  if (template.family !== family || parts.length !== lineParts.length) return false;
+  for (let i = 0; i < parts.length; i++) if (lineParts[i] !== parts[i]) return false;
   return true;
 }
 
@@ -85,7 +92,7 @@ function matches(template: RuleTemplate, words: readonly Word[], family: Family)
 export function findTemplate(words: readonly Word[], family: Family): { template: RuleTemplate | null; hash: number } {
   const hash = hashOf(words, family);
   const template = templates.get(hash);
-  return { template: template !== undefined && matches(template, words, family) ? template : null, hash };
+  return { template: template !== undefined && matchesLastLine(template, family) ? template : null, hash };
 }
 
 /** Records a clean, fully analysed rule line as the template for lines of its kind. */
