@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setLineTemplates } from '../src/parser/analyze-line';
+import { splitWords, UnbalancedQuoteError } from '../src/parser/lexer';
+import { scanLineWords } from '../src/parser/line-template';
 import { parseDump } from '../src/parser/parse-dump';
 
 const ROOT = join(__dirname, '..');
@@ -49,5 +52,25 @@ describe('line templates change nothing but speed', () => {
   test.each(inputs.map((file) => [file.slice(ROOT.length - 4), file]))('%s', (_name, file) => {
     const text = readFileSync(file, 'utf8');
     expect(parsed(text, true)).toBe(parsed(text, false));
+  });
+});
+
+describe('the template scan', () => {
+  test('finds the same words as the lexer, or fails where it fails', () => {
+    const piece = fc.constantFrom('"', '\\', ' ', '\t', '  ', 'a', '-A', '--comment', 'x y', '=', '!', '[1:2]', '12', 'é');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        const line = pieces.join('');
+        let expected: ReturnType<typeof splitWords> | null;
+        try {
+          expected = splitWords(line);
+        } catch (error) {
+          if (!(error instanceof UnbalancedQuoteError)) throw error;
+          expected = null;
+        }
+        expect(scanLineWords(line)).toEqual(expected);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

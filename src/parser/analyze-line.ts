@@ -4,7 +4,7 @@ import { buildRule, type FamilyState } from './build-rule';
 import { classifyLine, type ClassifiedLine } from './classify';
 import { LazyRule, type RuleDetails } from './lazy-rule';
 import { splitWords, unquote, UnbalancedQuoteError, type Word } from './lexer';
-import { applyTemplate, findTemplate, rememberTemplate } from './line-template';
+import { rememberTemplate, ruleFromTemplate } from './line-template';
 import { parseShape } from './parse-line';
 
 const MAX_LINE_BYTES = 10_240;
@@ -101,6 +101,17 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
     report('leakedOutput', leakedAt + 1, source.length, 'iptables-nft printed a warning into this line; iptables-legacy tables exist that this dump does not show');
   }
 
+  const family = context.familyState.family;
+  // ruleText only trims the end, so the line's first word starts where the source's does.
+  const firstCode = line.charCodeAt(start);
+  const templated = context.familyState.settled && !unsupportedRevision && leakedAt <= 0 && (firstCode === 45 /* - */ || firstCode === 91); /* [ */
+  let hash: number | null = null;
+  if (templated && useTemplates) {
+    const found = ruleFromTemplate(line, family, lineNumber);
+    if (found.rule !== null) return { kind: 'rule', rule: new LazyRule(found.rule, found.rule.onlyFamily ?? family, rebuildDetails), chainColumn: found.chainColumn };
+    hash = found.hash;
+  }
+
   let words: Word[];
   try {
     words = splitWords(line);
@@ -111,23 +122,10 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
   }
 
   const first = words[0].text;
-  const firstCode = first.charCodeAt(0);
   const ordinaryStart = firstCode === 45 /* - */ || firstCode === 58 /* : */ || firstCode === 42 /* * */ || firstCode === 91; /* [ */
   if (!ordinaryStart && LEAKED_OUTPUT_PATTERN.test(first) && first !== 'COMMIT') {
     report('leakedOutput', words[0].column, line.length, 'program output captured into the dump, not a rule; it is ignored');
     return NONE;
-  }
-
-  const family = context.familyState.family;
-  const templated = context.familyState.settled && !unsupportedRevision && leakedAt <= 0 && (firstCode === 45 /* - */ || firstCode === 91); /* [ */
-  let hash = 0;
-  if (templated && useTemplates) {
-    const found = findTemplate(words, family);
-    hash = found.hash;
-    if (found.template !== null) {
-      const rule = applyTemplate(found.template, words, line, lineNumber);
-      if (rule !== null) return { kind: 'rule', rule: new LazyRule(rule, rule.onlyFamily ?? family, rebuildDetails), chainColumn: words[found.template.chainWord].column };
-    }
   }
   const diagnosticsBefore = context.diagnostics.length;
   // The classifier splits glued words (`-ptcp`); such a line cannot serve as a template for its own spelling.
@@ -165,7 +163,7 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
       report('unsupportedRevision', 1, line.length, 'iptables-save did not know an extension revision in this rule, so the rule may be shown incompletely; save with the iptables that installed it');
     }
     built.unsupportedRevision = unsupportedRevision;
-    if (templated && useTemplates && words.length === wordCount && context.diagnostics.length === diagnosticsBefore) rememberTemplate(hash, classified, shape, built, family);
+    if (hash !== null && words.length === wordCount && context.diagnostics.length === diagnosticsBefore) rememberTemplate(hash, line, classified, shape, built, family);
     return { kind: 'rule', rule: new LazyRule(built, built.onlyFamily ?? context.familyState.family, rebuildDetails), chainColumn: words[shape.operands[0]].column };
   }
 

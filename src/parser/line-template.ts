@@ -3,7 +3,7 @@ import { bracketCounters, chainNameProblem } from './build-rule';
 import { PARAMETER_SPELLINGS, type ClassifiedLine } from './classify';
 import { STANDARD_TARGETS, TARGETS, validateOptionValue } from './extensions';
 import type { OptionSpec } from './extension-spec';
-import { unquote, type Word } from './lexer';
+import { unquote } from './lexer';
 import type { CommandShape } from './line-shape';
 import { validateValue } from './values';
 
@@ -41,66 +41,199 @@ const enum ArgumentKind {
 }
 
 const COUNTERS = /^\[\d+:\d+\]$/;
-const KEEPS_NEXT_WORD = new Set(['-m', '--match', '-p', '--protocol']);
 const MAX_TEMPLATES = 10_000;
 
 const templates = new Map<number, RuleTemplate>();
 
-function partOf(words: readonly Word[], index: number): string | ArgumentKind {
-  const text = words[index].text;
-  const first = text.charCodeAt(0);
-  if (first === 45 /* - */ || text === '!') return text;
-  if (index > 0) {
-    const previous = words[index - 1].text;
-    if (KEEPS_NEXT_WORD.has(previous)) return text;
-    // Target extensions decide how their options are read; jumps to chains do not.
-    if ((previous === '-j' || previous === '--jump') && text in TARGETS) return text;
+/*
+ * The words of the line last scanned, as offsets into it: the template path never builds word
+ * objects or substrings for the words it only compares. The scan splits words exactly as the
+ * lexer does (blanks separate, double quotes group, a backslash escapes inside quotes).
+ */
+let wordStarts = new Int32Array(64);
+let wordEnds = new Int32Array(64);
+let wordQuoted = new Uint8Array(64);
+let scannedWords = 0;
+/** Per scanned word: LITERAL when its text decides the classification, else its ArgumentKind. */
+let scannedKinds = new Int8Array(64);
+const LITERAL = -1;
+
+function growScanBuffers(): void {
+  const size = wordStarts.length * 2;
+  const grow = <T extends Int32Array | Uint8Array | Int8Array>(old: T, make: (n: number) => T): T => {
+    const next = make(size);
+    next.set(old);
+    return next;
+  };
+  wordStarts = grow(wordStarts, (n) => new Int32Array(n));
+  wordEnds = grow(wordEnds, (n) => new Int32Array(n));
+  wordQuoted = grow(wordQuoted, (n) => new Uint8Array(n));
+  scannedKinds = grow(scannedKinds, (n) => new Int8Array(n));
+}
+
+/** Splits `line` into words; false when a quote is never closed (the lexer reports that). */
+function scanWords(line: string): boolean {
+  const length = line.length;
+  const hasTab = line.indexOf('\t') >= 0;
+  let nextQuote = line.indexOf('"');
+  let count = 0;
+  let i = 0;
+  while (i < length) {
+    const code = line.charCodeAt(i);
+    if (code === 32 || code === 9) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let quoted = 0;
+    for (;;) {
+      let blank = line.indexOf(' ', i);
+      if (hasTab) {
+        const tab = line.indexOf('\t', i);
+        if (tab >= 0 && (blank < 0 || tab < blank)) blank = tab;
+      }
+      if (nextQuote >= 0 && nextQuote < i) nextQuote = line.indexOf('"', i);
+      if (nextQuote < 0 || (blank >= 0 && blank < nextQuote)) {
+        i = blank < 0 ? length : blank;
+        break;
+      }
+      // A quoted stretch inside the word: blanks in it do not end the word.
+      quoted = 1;
+      let from = nextQuote + 1;
+      for (;;) {
+        const close = line.indexOf('"', from);
+        if (close < 0) return false;
+        const backslash = line.indexOf('\\', from);
+        if (backslash >= 0 && backslash < close) {
+          from = backslash + 2;
+          continue;
+        }
+        i = close + 1;
+        break;
+      }
+      nextQuote = line.indexOf('"', i);
+    }
+    if (count === wordStarts.length) growScanBuffers();
+    wordStarts[count] = start;
+    wordEnds[count] = i;
+    wordQuoted[count] = quoted;
+    count++;
   }
-  if (first >= 48 && first <= 57 && /^\d+$/.test(text)) return ArgumentKind.Number;
-  if (first === 91 /* [ */ && COUNTERS.test(text)) return ArgumentKind.Counters;
+  scannedWords = count;
+  return true;
+}
+
+/** The words the template scan finds in `line`, as the lexer would give them; null for an unclosed quote. */
+export function scanLineWords(line: string): { text: string; column: number; quoted: boolean }[] | null {
+  if (!scanWords(line)) return null;
+  const words = [];
+  for (let i = 0; i < scannedWords; i++) words.push({ text: wordText(line, i), column: wordStarts[i] + 1, quoted: wordQuoted[i] === 1 });
+  return words;
+}
+
+function wordIs(line: string, index: number, text: string): boolean {
+  const start = wordStarts[index];
+  return wordEnds[index] - start === text.length && line.startsWith(text, start);
+}
+
+function wordText(line: string, index: number): string {
+  return line.slice(wordStarts[index], wordEnds[index]);
+}
+
+function unquotedWord(line: string, index: number): string {
+  const text = wordText(line, index);
+  return wordQuoted[index] === 0 ? text : unquote({ text, column: wordStarts[index] + 1, quoted: true });
+}
+
+function followsMatchOrProtocol(line: string, index: number): boolean {
+  const start = wordStarts[index - 1];
+  if (line.charCodeAt(start) !== 45 /* - */) return false;
+  return wordIs(line, index - 1, '-m') || wordIs(line, index - 1, '-p') || wordIs(line, index - 1, '--match') || wordIs(line, index - 1, '--protocol');
+}
+
+/** Whether the scanned word decides the classification itself, or else what kind of argument it is. */
+function kindOf(line: string, index: number): number {
+  const start = wordStarts[index];
+  const end = wordEnds[index];
+  const first = line.charCodeAt(start);
+  if (first === 45 /* - */ || (first === 33 /* ! */ && end - start === 1)) return LITERAL;
+  if (index > 0) {
+    if (followsMatchOrProtocol(line, index)) return LITERAL;
+    // Target extensions decide how their options are read; jumps to chains do not.
+    if ((wordIs(line, index - 1, '-j') || wordIs(line, index - 1, '--jump')) && wordText(line, index) in TARGETS) return LITERAL;
+  }
+  if (first >= 48 && first <= 57 && isDigits(line, start, end)) return ArgumentKind.Number;
+  if (first === 91 /* [ */ && COUNTERS.test(wordText(line, index))) return ArgumentKind.Counters;
   return ArgumentKind.Text;
 }
 
-/** The parts of the line last hashed, so that matching it against a template does not classify its words twice. */
-const lineParts: (string | ArgumentKind)[] = [];
+function isDigits(line: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = line.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
 
-function hashOf(words: readonly Word[], family: Family): number {
+/** Scans `line` and hashes the sequence of its words' template parts; null when it cannot be scanned. */
+function scanAndHash(line: string, family: Family): number | null {
+  if (!scanWords(line)) return null;
   let hash = family === 'ipv6' ? 0x6b3a9d1 : 0x2c1b3c6d;
-  lineParts.length = words.length;
-  for (let i = 0; i < words.length; i++) {
-    const part = partOf(words, i);
-    lineParts[i] = part;
-    if (typeof part === 'string') {
-      for (let c = 0; c < part.length; c++) hash = Math.imul(hash ^ part.charCodeAt(c), 0x01000193);
+  for (let i = 0; i < scannedWords; i++) {
+    const kind = kindOf(line, i);
+    scannedKinds[i] = kind;
+    if (kind === LITERAL) {
+      for (let c = wordStarts[i]; c < wordEnds[i]; c++) hash = Math.imul(hash ^ line.charCodeAt(c), 0x01000193);
       hash = Math.imul(hash ^ 0xff, 0x01000193);
     } else {
-      hash = Math.imul(hash ^ (0x100 + part), 0x01000193);
+      hash = Math.imul(hash ^ (0x100 + kind), 0x01000193);
     }
   }
   return hash;
 }
 
-/** Whether the line last hashed fits `template`. */
-function matchesLastLine(template: RuleTemplate, family: Family): boolean {
+function fitsScannedLine(template: RuleTemplate, line: string, family: Family): boolean {
   const parts = template.parts;
-  if (template.family !== family || parts.length !== lineParts.length) return false;
-  for (let i = 0; i < parts.length; i++) if (lineParts[i] !== parts[i]) return false;
+  if (template.family !== family || parts.length !== scannedWords) return false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (typeof part === 'string') {
+      if (scannedKinds[i] !== LITERAL || !wordIs(line, i, part)) return false;
+    } else if (scannedKinds[i] !== part) {
+      return false;
+    }
+  }
   return true;
 }
 
-/** The template for lines like this one, or null. */
-export function findTemplate(words: readonly Word[], family: Family): { template: RuleTemplate | null; hash: number } {
-  const hash = hashOf(words, family);
+export type TemplateLookup =
+  | { rule: Rule; chainColumn: number; hash: number }
+  /** No template fits (hash null: the line cannot have one); analyse the line in full. */
+  | { rule: null; chainColumn: 0; hash: number | null };
+
+/**
+ * The rule of a line that fits the template of an earlier line, checked argument by argument;
+ * else the line's hash, under which the full analysis may record a template.
+ */
+export function ruleFromTemplate(line: string, family: Family, lineNumber: number): TemplateLookup {
+  const hash = scanAndHash(line, family);
+  if (hash === null) return { rule: null, chainColumn: 0, hash: null };
   const template = templates.get(hash);
-  return { template: template !== undefined && matchesLastLine(template, family) ? template : null, hash };
+  if (template === undefined || !fitsScannedLine(template, line, family)) return { rule: null, chainColumn: 0, hash };
+  const rule = applyTemplate(template, line, lineNumber);
+  return rule === null ? { rule: null, chainColumn: 0, hash } : { rule, chainColumn: wordStarts[template.chainWord] + 1, hash };
 }
 
 /** Records a clean, fully analysed rule line as the template for lines of its kind. */
-export function rememberTemplate(hash: number, classified: ClassifiedLine, shape: CommandShape & { prefix: number; counters: number }, rule: Rule, family: Family): void {
+export function rememberTemplate(hash: number, line: string, classified: ClassifiedLine, shape: CommandShape & { prefix: number; counters: number }, rule: Rule, family: Family): void {
   const words = classified.words;
   if (words.some((word) => word.text.length > 1023)) return;
+  // The template's word indexes are the classifier's: the scan must have found the same words.
+  if (scanAndHash(line, family) !== hash || scannedWords !== words.length) return;
+  const parts: (string | ArgumentKind)[] = [];
+  for (let i = 0; i < scannedWords; i++) parts.push(scannedKinds[i] === LITERAL ? wordText(line, i) : (scannedKinds[i] as ArgumentKind));
   const template: RuleTemplate = {
-    parts: words.map((_, index) => partOf(words, index)),
+    parts,
     family,
     command: rule.command,
     chainWord: shape.operands[0],
@@ -145,40 +278,40 @@ export function rememberTemplate(hash: number, classified: ClassifiedLine, shape
   templates.set(hash, template);
 }
 
-/** The rule of a line that fits `template`, or null when one of its arguments needs the full analysis. */
-export function applyTemplate(template: RuleTemplate, words: readonly Word[], raw: string, lineNumber: number): Rule | null {
-  for (let i = 0; i < words.length; i++) if (words[i].text.length > 1023) return null;
+/** The rule of the scanned line, which fits `template`, or null when one of its arguments needs the full analysis. */
+function applyTemplate(template: RuleTemplate, line: string, lineNumber: number): Rule | null {
+  for (let i = 0; i < scannedWords; i++) if (wordEnds[i] - wordStarts[i] > 1023) return null;
   const family = template.onlyFamily ?? template.family;
   for (const { word, check } of template.checks) {
-    if (check(unquote(words[word]), family) !== null) return null;
+    if (check(unquotedWord(line, word), family) !== null) return null;
   }
   let target: Target | null = null;
   if (template.target !== null) {
-    const name = unquote(words[template.target.nameWord]);
+    const name = unquotedWord(line, template.target.nameWord);
     target = {
       kind: template.target.kind,
       name,
       type: template.target.kind === 'goto' ? 'chain' : STANDARD_TARGETS.has(name) ? 'standard' : name in TARGETS ? 'extension' : 'chain',
       options: [],
       line: lineNumber,
-      column: words[template.target.column].column,
+      column: wordStarts[template.target.column] + 1,
     };
   }
   return {
     kind: 'rule',
     line: lineNumber,
-    column: words[0].column,
+    column: wordStarts[0] + 1,
     command: template.command,
-    chain: unquote(words[template.chainWord]),
-    ruleNumber: template.ruleNumberWord >= 0 ? Number(words[template.ruleNumberWord].text) : null,
+    chain: unquotedWord(line, template.chainWord),
+    ruleNumber: template.ruleNumberWord >= 0 ? Number(wordText(line, template.ruleNumberWord)) : null,
     position: 0,
-    counters: template.countersWord >= 0 ? bracketCounters(words[template.countersWord].text) : null,
+    counters: template.countersWord >= 0 ? bracketCounters(wordText(line, template.countersWord)) : null,
     onlyFamily: template.onlyFamily,
     // Parameters and matches are built when first read (LazyRule); the checks above are all that is needed now.
     parameters: [],
     matches: [],
     target,
     unsupportedRevision: false,
-    raw,
+    raw: line,
   };
 }
