@@ -101,6 +101,11 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
     report('leakedOutput', leakedAt + 1, source.length, 'iptables-nft printed a warning into this line; iptables-legacy tables exist that this dump does not show');
   }
 
+  if (line.charCodeAt(start) === 58 /* : */ && leakedAt <= 0 && !unsupportedRevision) {
+    const declaration = plainChainLine(line, start);
+    if (declaration !== null) return declaration;
+  }
+
   const family = context.familyState.family;
   // ruleText only trims the end, so the line's first word starts where the source's does.
   const firstCode = line.charCodeAt(start);
@@ -199,6 +204,25 @@ export function makeDiagnostic(file: string, key: DiagnosticKey, line: number, c
 }
 
 const NONE: LineResult = { kind: 'none' };
+const COUNTER_PAIR = /^\[\d+:\d+\]$/;
+
+/**
+ * `:NAME POLICY [p:b]` with single spaces and no quotes, read directly: a kube-proxy dump
+ * declares tens of thousands of chains this way. Anything else (null) takes the grammar's way.
+ */
+function plainChainLine(line: string, start: number): LineResult | null {
+  const first = line.indexOf(' ', start);
+  if (first < 0 || line.indexOf('"', start) >= 0 || line.indexOf('\t', start) >= 0) return null;
+  const second = line.indexOf(' ', first + 1);
+  const policyEnd = second < 0 ? line.length : second;
+  if (policyEnd === first + 1) return null;
+  const header = { text: line.slice(start, first), column: start + 1 };
+  const policy = { text: line.slice(first + 1, policyEnd), column: first + 2 };
+  if (second < 0) return { kind: 'chain', header, policy, counters: null, extra: null };
+  if (second + 1 >= line.length || line.indexOf(' ', second + 1) >= 0) return null;
+  const last = { text: line.slice(second + 1), column: second + 2 };
+  return COUNTER_PAIR.test(last.text) ? { kind: 'chain', header, policy, counters: last, extra: null } : { kind: 'chain', header, policy, counters: null, extra: last };
+}
 
 function ref(word: Word): WordRef {
   return { text: word.text, column: word.column };
