@@ -2,12 +2,12 @@ import type { CommandModule } from 'yargs';
 import type { Family, TableName } from '../ast';
 import { formatDiagnostic } from '../diagnostics';
 import { diffDumps } from '../diff/diff-dumps';
-import { readDumpPair } from '../diff/read-pair';
 import { restorePatch } from '../diff/restore-patch';
 import type { DiffOptions } from '../diff/types';
 import { formatDiffJson } from '../output/diff-json';
 import { formatDiffText } from '../output/diff-text';
 import { DockerInspectError, dockerBridgeNames } from '../policy/from-docker';
+import { readDumpFile } from '../read-input';
 import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
 import { readJson, shownName } from './read-json';
 
@@ -58,12 +58,11 @@ export function diffCommand(setExitCode: (code: number) => void): CommandModule<
         .example("$0 diff before.v4 after.v4 --ignore-chain 'KUBE-SEP-.*' --format json", 'Changes as JSON, without kube-proxy endpoints')
         .example('$0 diff live.v4 wanted.v4 --format restore > patch && iptables-restore --noflush < patch', 'Make the live rules what a file says')
         .example('$0 diff a.v4 b.v4 --docker-names a-networks.json b-networks.json', 'Ignore Docker networks that were only re-created') as never,
-    handler: async (args) => {
+    handler: (args) => {
       const options = diffOptions(args);
       const files = [args.before, args.after].map((file) => (file === STDIN_ARGUMENT ? '-' : file));
       if (files[0] === '-' && files[1] === '-') throw new UsageError('only one of the two dumps can be standard input');
-      const needsEveryRule = options.counters === true || options.ignoreComments === true || options.interfaceAliases !== undefined;
-      const [before, after] = await readDumpPair(files[0], files[1], { family: args.family }, needsEveryRule);
+      const [before, after] = files.map((file) => readDumpFile(file, { family: args.family }));
       for (const { diagnostics } of [before, after]) {
         for (const diagnostic of diagnostics) process.stderr.write(formatDiagnostic(diagnostic) + '\n');
       }

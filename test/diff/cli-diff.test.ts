@@ -144,32 +144,3 @@ describe('ipt-lint diff', () => {
   });
 });
 
-describe('ipt-lint diff with the before file parsed on a second thread', () => {
-  const samples = resolve(__dirname, '..', '..', 'samples');
-  const pairs: Array<[string, string]> = [
-    ['docker-20.10/default-usernet.v4', 'docker-20.10/no-icc.v4'],
-    ['docker-20.10/no-icc.v4', 'docker-20.10/internal.v4'],
-    ['docker-20.10/dual-stack.v6', 'docker-20.10/default-usernet.v6'],
-    ['nat-gateway.counters.save', 'nat-gateway.save'],
-    ['restore-commands.save', 'home-server.save'],
-    ['diff/before.v4', 'diff/after.v4'],
-  ];
-  test.each(pairs)('%s → %s: the same output as one thread', (before, after) => {
-    for (const format of ['json', 'restore', 'text']) {
-      const args = ['diff', join(samples, before), join(samples, after), '-f', format];
-      const threaded = spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-      const single = spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', IPT_LINT_THREADS: '0' } });
-      expect(threaded.stderr).toBe(single.stderr);
-      expect(threaded.stdout).toBe(single.stdout);
-      expect(threaded.status).toBe(single.status);
-    }
-  });
-
-  test('a before file with errors is reported the same way', () => {
-    const bad = file('bad2.v4', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport -j ACCEPT\nCOMMIT\n');
-    const good = file('good2.v4', BEFORE);
-    const threaded = cli(['diff', bad, good]);
-    expect(threaded.status).toBe(2);
-    expect(threaded.stderr).toContain(`${bad}:3:`);
-  });
-});
