@@ -74,6 +74,11 @@ export function diffCommand(setExitCode: (code: number) => void): CommandModule<
         return;
       }
 
+      const families = (result: typeof before) => new Set(result.dump.rulesets.filter((r) => r.tables.length > 0).map((r) => r.family));
+      const [beforeFamilies, afterFamilies] = [families(before), families(after)];
+      if (beforeFamilies.size > 0 && afterFamilies.size > 0 && ![...beforeFamilies].some((family) => afterFamilies.has(family))) {
+        process.stderr.write(`ipt-lint: warning: ${shownName(args.before)} holds ${[...beforeFamilies].join(' and ')} rules and ${shownName(args.after)} ${[...afterFamilies].join(' and ')} rules; every rule will show as changed. Compare dumps of the same family (or give --family for files without a header)\n`);
+      }
       const diff = diffDumps(before.dump, after.dump, options);
       const color = args.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
       const output =
