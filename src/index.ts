@@ -5,3 +5,10 @@ export { printDump, printRuleset, printTable, printRule, printRuleSpec } from '.
 export type { PrintOptions } from './printer';
 export { DIAGNOSTICS, formatDiagnostic } from './diagnostics';
 export { readDumpFile } from './read-input';
+
+// The library API, as the README documents it.
+export { parse, print, lint, loadPolicy, parsePolicy, validatePolicy, rules } from './library';
+export type { LintOptions, LintResult, PolicyValidation } from './library';
+export { PolicyError } from './policy/load';
+export type { Policy, DockerPolicy, DockerNetwork, PublishedPort, ChainRequirement, RuleRequirement } from './policy/types';
+export type { Finding, LintRule, RuleMeta, RuleContext, Visitor, ReportTarget } from './lint/types';

@@ -1,4 +1,5 @@
 import type { Family, TableName } from '../ast';
+import type { ParseResult } from '../parser/parse-dump';
 import { readDumpFile } from '../read-input';
 import { diagnosticFindings, lintDump, type SeverityOverride } from './engine';
 import { inlineSuppressions, isSuppressed } from './suppressions';
@@ -24,11 +25,15 @@ export interface LintFileResult {
 
 /** Parses a file and lints it: parse diagnostics and rule findings together, inline suppressions applied. */
 export function lintFile(file: string, options: LintFileOptions): LintFileResult {
-  const { dump, diagnostics } = readDumpFile(file, { family: options.family, table: options.table });
+  return lintParsed(readDumpFile(file, { family: options.family, table: options.table }), options);
+}
+
+/** Lints a parsed dump: its parse diagnostics and the rules' findings together, inline suppressions applied. */
+export function lintParsed({ dump, diagnostics }: ParseResult, options: LintFileOptions): LintFileResult {
   const readable = !diagnostics.some((d) => d.code === 'IPT1001' || d.code === 'IPT1002');
   const all = [...diagnosticFindings(diagnostics, options.overrides), ...lintDump(dump, { rules: options.rules, overrides: options.overrides, policy: options.policy })];
   const suppressions = inlineSuppressions(dump.comments);
   const findings = all.filter((finding) => !isSuppressed(finding, suppressions));
   findings.sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
-  return { file, findings, suppressed: all.length - findings.length, readable };
+  return { file: dump.file, findings, suppressed: all.length - findings.length, readable };
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readmeLibraryExample } from '../helpers/readme';
 import { describeWithNpm, npmEnv, packAndInstall, REPO_ROOT, runProgram, type PackedInstall } from '../helpers/packed';
 
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -76,6 +77,13 @@ describeWithNpm('installed from the packed tarball', () => {
     const result = runProgram(installed.bin, ['explain', 'IPT2001'], { cwd: work });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^# IPT2001/);
+  });
+
+  test("the README's library example runs against the installed package", () => {
+    writeFileSync(join(work, 'check-firewall.js'), readmeLibraryExample());
+    const result = runProgram('node', ['check-firewall.js', SAMPLE, SAMPLE_POLICY], { cwd: work, env: { ...process.env, NODE_PATH: installed.nodeModules } });
+    expect(result).toMatchObject({ status: 0, stderr: '' });
+    expect(result.stdout).toContain('ipv4 nat POSTROUTING:');
   });
 
   test('npx runs the packed tarball', () => {
