@@ -2,7 +2,7 @@ import yargs from 'yargs';
 import { explainCommand } from './explain-command';
 import { lintCommand } from './lint-command';
 import { parseCommand } from './parse-command';
-import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
+import { EXIT, STDIN_ARGUMENT, TroubleError, UsageError } from './exit-codes';
 
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(rawArgv: string[]): Promise<number> {
@@ -18,6 +18,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       .command(parseCommand((code) => (exitCode = code)))
       .command(explainCommand((code) => (exitCode = code)))
       .command((await import('./policy-command')).policyCommand((code) => (exitCode = code)))
+      .command((await import('./snapshot-command')).snapshotCommand((code) => (exitCode = code)))
       .option('debug', { type: 'boolean', description: 'Show stack traces of internal errors', global: true })
       .demandCommand(1, 'Give a command, for example: ipt-lint parse dump.txt')
       .strict()
@@ -37,6 +38,10 @@ export async function main(rawArgv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`ipt-lint: ${error.message}\nRun \`ipt-lint --help\` for usage.\n`);
+      return EXIT.trouble;
+    }
+    if (error instanceof TroubleError) {
+      process.stderr.write(`ipt-lint: ${error.message}\n`);
       return EXIT.trouble;
     }
     const message = error instanceof Error ? error.message : String(error);
