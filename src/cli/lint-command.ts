@@ -13,6 +13,7 @@ import { formatGithub } from '../output/github';
 import { formatJson } from '../output/json';
 import { formatJunit } from '../output/junit';
 import { formatSarif } from '../output/sarif';
+import { progressFor } from '../output/progress';
 import { formatStylish } from '../output/stylish';
 import { packageVersion } from '../package-root';
 import { discoverPolicy, loadPolicy, PolicyError, POLICY_FILE_NAMES } from '../policy/load';
@@ -35,6 +36,7 @@ interface LintArgs {
   table?: TableName;
   color?: boolean;
   policy?: string;
+  progress: boolean;
 }
 
 export function lintCommand(setExitCode: (code: number) => void): CommandModule<object, LintArgs> {
@@ -77,8 +79,14 @@ export function lintCommand(setExitCode: (code: number) => void): CommandModule<
       }
       const overrides = severityOverrides(policy?.severity, findingKinds());
       const files = args.files.map((file) => (file === STDIN_ARGUMENT ? '-' : file));
-      const options: LintFileOptions = { rules: builtinRules(), policy, overrides, family: args.family, table: args.table };
-      const results = [...(args.live ? lintLive(options) : []), ...files.map((file) => lintFile(file, options))];
+      const progress = progressFor(process.stderr, { enabled: args.progress });
+      const options: LintFileOptions = { rules: builtinRules(), policy, overrides, family: args.family, table: args.table, progress };
+      let results: LintFileResult[];
+      try {
+        results = [...(args.live ? lintLive(options) : []), ...files.map((file) => lintFile(file, options))];
+      } finally {
+        progress.finish();
+      }
       const suppressed = results.reduce((sum, result) => sum + result.suppressed, 0);
 
       if (args['write-baseline']) {
