@@ -19,6 +19,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       .command(explainCommand((code) => (exitCode = code)))
       .command((await import('./policy-command')).policyCommand((code) => (exitCode = code)))
       .command((await import('./snapshot-command')).snapshotCommand((code) => (exitCode = code)))
+      .command((await import('./graph-command')).graphCommand((code) => (exitCode = code)))
       .option('debug', { type: 'boolean', description: 'Show stack traces of internal errors', global: true })
       .option('progress', { type: 'boolean', default: true, description: 'Show progress on a terminal when work takes over a second (never when piped or in CI)', global: true })
       .demandCommand(1, 'Give a command, for example: ipt-lint parse dump.txt')
