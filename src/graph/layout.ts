@@ -30,8 +30,10 @@ const NODE_GAP = 28;
 const MARGIN = 24;
 /** Room beside the drawing for edges that loop back up. */
 const SIDE_ROOM = 48;
-/** Rough width of a character at the 12-13 px sans-serif the page uses; text never overflows because boxes size from it generously. */
-const CHAR_WIDTH = 7.4;
+/** Generous widths of a character of the bold 13 px name and the 11 px summary, so that no text overflows its box. */
+const NAME_CHAR_WIDTH = 9;
+const SUMMARY_CHAR_WIDTH = 6.6;
+const DUMMY_WIDTH = 6;
 const ORDER_SWEEPS = 6;
 
 /**
@@ -57,29 +59,55 @@ export function layoutSection(section: GraphSection): SectionLayout {
   // A chain nothing reaches sits on top only when it is built in; the others wait one layer down, apart.
   for (const node of section.nodes) if (node.kind !== 'builtin' && !node.referenced && layer.get(node.id) === 0) layer.set(node.id, 1);
 
+  // An edge that skips layers passes through a small invisible stand-in on each layer between, so it is routed between chains, not through them.
   const layers: string[][] = [];
   for (const id of ids) (layers[layer.get(id)!] ??= []).push(id);
   for (let index = 0; index < layers.length; index++) layers[index] ??= [];
-  orderLayers(layers, section.edges);
+  const links: [string, string][] = [];
+  const waypoints = new Map<ChainEdge, string[]>();
+  section.edges.forEach((edge, number) => {
+    const top = layer.get(edge.from)!;
+    const bottom = layer.get(edge.to)!;
+    if (bottom <= top) return;
+    const chain = [edge.from];
+    for (let between = top + 1; between < bottom; between++) {
+      const dummy = `\u0000${number}\u0000${between}`;
+      layers[between].push(dummy);
+      chain.push(dummy);
+    }
+    chain.push(edge.to);
+    for (let at = 1; at < chain.length; at++) links.push([chain[at - 1], chain[at]]);
+    waypoints.set(edge, chain.slice(1, -1));
+  });
+  orderLayers(layers, links);
 
   const width = (id: string) => {
-    const node = byId.get(id)!;
-    return Math.ceil(Math.max(node.name.length * (CHAR_WIDTH + 1), chainSummary(node).length * (CHAR_WIDTH - 1)) + 24);
+    const node = byId.get(id);
+    if (node === undefined) return DUMMY_WIDTH;
+    return Math.ceil(Math.max(node.name.length * NAME_CHAR_WIDTH, chainSummary(node).length * SUMMARY_CHAR_WIDTH) + 24);
   };
   const rowWidths = layers.map((row) => row.reduce((sum, id) => sum + width(id), 0) + NODE_GAP * Math.max(0, row.length - 1));
   const widest = Math.max(0, ...rowWidths);
   const placed = new Map<string, PlacedNode>();
+  const dummies = new Map<string, { x: number; top: number; bottom: number }>();
   layers.forEach((row, index) => {
     let x = MARGIN + SIDE_ROOM + (widest - rowWidths[index]) / 2;
+    const y = MARGIN + index * (NODE_HEIGHT + LAYER_GAP);
     for (const id of row) {
       const w = width(id);
-      placed.set(id, { node: byId.get(id)!, x, y: MARGIN + index * (NODE_HEIGHT + LAYER_GAP), width: w, height: NODE_HEIGHT, layer: index });
+      const node = byId.get(id);
+      if (node === undefined) dummies.set(id, { x: x + w / 2, top: y, bottom: y + NODE_HEIGHT });
+      else placed.set(id, { node, x, y, width: w, height: NODE_HEIGHT, layer: index });
       x += w + NODE_GAP;
     }
   });
 
   const all = [...placed.values()];
-  const edges = section.edges.map((edge) => routeEdge(edge, placed.get(edge.from)!, placed.get(edge.to)!, all, MARGIN + SIDE_ROOM + widest / 2));
+  const centre = MARGIN + SIDE_ROOM + widest / 2;
+  const edges = section.edges.map((edge) => {
+    const through = (waypoints.get(edge) ?? []).map((id) => dummies.get(id)!);
+    return routeEdge(edge, placed.get(edge.from)!, placed.get(edge.to)!, through, all, centre);
+  });
   return {
     nodes: all,
     edges,
@@ -138,12 +166,12 @@ function topologicalOrder(section: GraphSection, successors: Map<string, string[
 }
 
 /** Barycentre sweeps down and up: each chain moves towards the mean position of its neighbours in the layer before. */
-function orderLayers(layers: string[][], edges: readonly ChainEdge[]): void {
+function orderLayers(layers: string[][], links: readonly [string, string][]): void {
   const up = new Map<string, string[]>();
   const down = new Map<string, string[]>();
-  for (const edge of edges) {
-    (down.get(edge.from) ?? down.set(edge.from, []).get(edge.from)!).push(edge.to);
-    (up.get(edge.to) ?? up.set(edge.to, []).get(edge.to)!).push(edge.from);
+  for (const [from, to] of links) {
+    (down.get(from) ?? down.set(from, []).get(from)!).push(to);
+    (up.get(to) ?? up.set(to, []).get(to)!).push(from);
   }
   const position = new Map<string, number>();
   const record = () => layers.forEach((row) => row.forEach((id, index) => position.set(id, index)));
@@ -173,19 +201,31 @@ function orderLayers(layers: string[][], edges: readonly ChainEdge[]): void {
  * (loops) go round the outside, on the side of the drawing the two chains are
  * on, clear of every chain in the layers between.
  */
-function routeEdge(edge: ChainEdge, from: PlacedNode, to: PlacedNode, all: readonly PlacedNode[], centre: number): PlacedEdge {
+function routeEdge(edge: ChainEdge, from: PlacedNode, to: PlacedNode, through: readonly { x: number; top: number; bottom: number }[], all: readonly PlacedNode[], centre: number): PlacedEdge {
   if (from === to) {
     const x = from.x + from.width;
     const y = from.y + from.height / 2;
     return { edge, path: `M ${x} ${y - 8} C ${x + 36} ${y - 28}, ${x + 36} ${y + 28}, ${x} ${y + 8}`, labelX: x + 30, labelY: y };
   }
   if (to.layer > from.layer) {
-    const x1 = from.x + from.width / 2;
-    const y1 = from.y + from.height;
-    const x2 = to.x + to.width / 2;
-    const y2 = to.y;
-    const bend = (y2 - y1) / 2;
-    return { edge, path: `M ${x1} ${y1} C ${x1} ${y1 + bend}, ${x2} ${y2 - bend}, ${x2} ${y2}`, labelX: (x1 + x2) / 2, labelY: (y1 + y2) / 2 };
+    let x = from.x + from.width / 2;
+    let y = from.y + from.height;
+    let path = `M ${x} ${y}`;
+    const curveTo = (x2: number, y2: number) => {
+      const bend = (y2 - y) / 2;
+      path += ` C ${x} ${y + bend}, ${x2} ${y2 - bend}, ${x2} ${y2}`;
+      x = x2;
+      y = y2;
+    };
+    const labelX = (x + (through[0]?.x ?? to.x + to.width / 2)) / 2;
+    const labelY = (y + (through[0]?.top ?? to.y)) / 2;
+    for (const point of through) {
+      curveTo(point.x, point.top);
+      path += ` L ${point.x} ${point.bottom}`;
+      y = point.bottom;
+    }
+    curveTo(to.x + to.width / 2, to.y);
+    return { edge, path, labelX, labelY };
   }
   const between = all.filter((node) => node.layer >= to.layer && node.layer <= from.layer);
   const left = from.x + from.width / 2 + (to.x + to.width / 2) < 2 * centre;
