@@ -1,4 +1,5 @@
 import yargs from 'yargs';
+import { completionCommand } from './completion-command';
 import { explainCommand } from './explain-command';
 import { lintCommand } from './lint-command';
 import { parseCommand } from './parse-command';
@@ -11,7 +12,8 @@ export async function main(rawArgv: string[]): Promise<number> {
   const argv = rawArgv.map((arg) => (arg === '-' ? STDIN_ARGUMENT : arg));
   try {
     let exitCode: number = EXIT.ok;
-    await yargs(argv)
+    const cli = yargs(argv);
+    await cli
       .scriptName('ipt-lint')
       .usage('$0 <command> [options]\n\nParse, lint, diff and trace iptables-save dumps.')
       .command(lintCommand((code) => (exitCode = code)))
@@ -20,12 +22,15 @@ export async function main(rawArgv: string[]): Promise<number> {
       .command((await import('./policy-command')).policyCommand((code) => (exitCode = code)))
       .command((await import('./snapshot-command')).snapshotCommand((code) => (exitCode = code)))
       .command((await import('./graph-command')).graphCommand((code) => (exitCode = code)))
+      .command(completionCommand(() => cli.showCompletionScript(), (code) => (exitCode = code)))
       .option('debug', { type: 'boolean', description: 'Show stack traces of internal errors', global: true })
       .option('progress', { type: 'boolean', default: true, description: 'Show progress on a terminal when work takes over a second (never when piped or in CI)', global: true })
+      .example('$0 lint --policy .ipt-lint.yaml rules.v4 rules.v6', 'Check saved dumps against a policy')
+      .example('$0 <command> --help', 'What a command does, its options and examples')
       .demandCommand(1, 'Give a command, for example: ipt-lint parse dump.txt')
       .strict()
       .recommendCommands()
-      .completion('completion', 'Print a shell completion script')
+      .completion('completion-script', false)
       .help()
       .alias('h', 'help')
       .version()

@@ -28,7 +28,7 @@ export function parseCommand(setExitCode: (code: number) => void): CommandModule
         .option('family', { choices: ['ipv4', 'ipv6'] as const, description: 'Address family, when the header does not say' })
         .option('table', { choices: ['filter', 'nat', 'mangle', 'raw', 'security'] as const, description: 'Table of an `iptables -S` listing without `# table:` lines' })
         .option('counters', { type: 'boolean', default: true, description: 'With --format save, keep rule counters' })
-        .example('$0 parse samples/docker-20.10.v4', 'Summarise a dump')
+        .example('$0 parse rules.v4', 'Summarise a dump')
         .example('iptables-save | $0 parse - --format save', 'Print the live rules in canonical form')
         .example('$0 parse --format json before.txt > ast.json', 'The AST as JSON (see docs/ast.md)') as never,
     handler: (args) => {
