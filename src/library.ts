@@ -1,4 +1,7 @@
 import type { Dump, Family, TableName } from './ast';
+import { buildChainGraph, type GraphSelection } from './graph/chain-graph';
+import { formatDot } from './graph/dot';
+import { formatHtml } from './graph/html';
 import { builtinRules, findingKinds } from './lint/builtin-rules';
 import { lintParsed } from './lint/lint-file';
 import type { Finding, LintRule } from './lint/types';
@@ -80,6 +83,12 @@ export interface PolicyValidation {
 export function validatePolicy(data: unknown, options: { rules?: readonly LintRule[] } = {}): PolicyValidation {
   const problems = checkPolicy(data, { findingKinds: findingKinds(options.rules ?? builtinRules()) }).map((problem) => ({ path: formatPath(problem.path), message: problem.message }));
   return { valid: problems.length === 0, problems };
+}
+
+/** The chains as a graph: Graphviz `dot` text or a self-contained HTML page; throws GraphSelectionError for a table or family the dump lacks. */
+export function graph(dump: Dump, options: GraphSelection & { format?: 'dot' | 'html' } = {}): string {
+  const chains = buildChainGraph(dump, options);
+  return options.format === 'html' ? formatHtml(chains) : formatDot(chains);
 }
 
 /** The built-in rules, for `lint`'s `rules` option or to list codes. */

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lint, loadPolicy, parse, parsePolicy, PolicyError, print, rules, validatePolicy, type Finding } from '../src';
+import { graph, GraphSelectionError, lint, loadPolicy, parse, parsePolicy, PolicyError, print, rules, validatePolicy, type Finding } from '../src';
 import { REPO_ROOT, runProgram } from './helpers/packed';
 import { readmeLibraryExample } from './helpers/readme';
 
@@ -97,5 +97,14 @@ describe("the README's example script", () => {
     const result = runProgram('node', ['check-firewall.js', 'broken.v4'], { cwd: dir });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('broken.v4:3:10 error IPT2001');
+  });
+});
+
+describe('library graph', () => {
+  test('dot by default, html on request; a missing table throws GraphSelectionError', () => {
+    const { dump } = parse(BROKEN, { file: 'rules.v4' });
+    expect(graph(dump)).toMatch(/^digraph "iptables chains: rules\.v4"/);
+    expect(graph(dump, { format: 'html', table: 'filter' })).toMatch(/^<!DOCTYPE html>/);
+    expect(() => graph(dump, { table: 'nat' })).toThrow(GraphSelectionError);
   });
 });
