@@ -96,7 +96,7 @@ function captureFamily(family: Family, env: NodeJS.ProcessEnv, notes: string[]):
   const why = chosen.ruleCount > 0 ? `it holds the ${family === 'ipv6' ? 'IPv6' : 'IPv4'} rules (${chosen.ruleCount})` : 'no backend holds rules';
   notes.push(`read ${family === 'ipv6' ? 'IPv6' : 'IPv4'} rules with ${chosen.program} (${chosen.backend}): ${why}`);
   for (const other of others)
-    notes.push(`${other.program} (${other.backend}) also holds ${other.ruleCount} ${family === 'ipv6' ? 'IPv6' : 'IPv4'} rules, which the kernel applies too; they were not checked`);
+    notes.push(`${other.program} (${other.backend}) also holds ${other.ruleCount} ${family === 'ipv6' ? 'IPv6' : 'IPv4'} rule${other.ruleCount === 1 ? '' : 's'}, which the kernel applies too; they were not checked`);
   return chosen;
 }
 

@@ -93,7 +93,7 @@ describeReal('ipt-lint lint --live and snapshot, in a private namespace', ['ipta
       loadOk(both, 'iptables-legacy-restore', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n');
       const result = inNamespace(both, ['lint', '--live']);
       expect(result.stderr).toContain('read IPv4 rules with iptables-nft-save (nf_tables)');
-      expect(result.stderr).toContain('iptables-legacy-save (legacy) also holds 1 IPv4 rules, which the kernel applies too; they were not checked');
+      expect(result.stderr).toContain('iptables-legacy-save (legacy) also holds 1 IPv4 rule, which the kernel applies too; they were not checked');
       expect(result.stderr).toContain('read IPv6 rules with ip6tables-nft-save (nf_tables): no backend holds rules');
     } finally {
       both.delete();
