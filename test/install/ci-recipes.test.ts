@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseXml, type XmlElement } from '../output/xml-check';
 import { describeWithNpm, npmEnv, REPO_ROOT, runProgram, type Run } from '../helpers/packed';
+import { findExecutable, realSystemRequired } from '../helpers/real-system';
 import { compileSarifSchema, SARIF_SCHEMA_PATH } from '../helpers/sarif-schema';
 
 /**
@@ -202,4 +203,23 @@ describeWithNpm('.pre-commit-hooks.yaml and docs/ci/pre-commit-config.yaml', () 
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/^firewall\/rules\.v4\n +\d+:\d+ +error .*IPT3001 docker-masquerade/m);
   });
+
+  const preCommit = findExecutable('pre-commit');
+  const isGitCheckout = runProgram('git', ['-C', REPO_ROOT, 'rev-parse', '--git-dir']).status === 0;
+  const withPreCommit = (preCommit !== null && isGitCheckout) || realSystemRequired() ? test : test.skip;
+  if (preCommit === null || !isGitCheckout) console.warn(`skipped: running the hook with real pre-commit needs ${preCommit === null ? 'pre-commit (apt-get install pre-commit)' : 'a git checkout of ipt-lint'}`);
+
+  // Slow (pre-commit installs the hook as npm would: npm install, npm pack, npm install -g), and the only check that npm pack's output suits pre-commit.
+  withPreCommit('real pre-commit installs the hook from this repository and runs it on the staged files', () => {
+    scratch.restore();
+    scratch.damage();
+    expect(runProgram('git', ['init', '-q'], { cwd: scratch.repo }).status).toBe(0);
+    expect(runProgram('git', ['add', '-A'], { cwd: scratch.repo }).status).toBe(0);
+    const env = { ...scratch.env, PRE_COMMIT_HOME: join(root, 'pre-commit-home') };
+    const result = runProgram('pre-commit', ['try-repo', REPO_ROOT, hook.id, '--files', 'firewall/rules.v4', 'firewall/rules.v6'], { cwd: scratch.repo, env, timeout: 300_000 });
+    expect(result.stdout).toMatch(/^ipt-lint\.+Failed$/m);
+    expect(result.stdout).toContain('- exit code: 1');
+    expect(result.stdout).toMatch(/^firewall\/rules\.v4\n +\d+:\d+ +error .*IPT3001 docker-masquerade/m);
+    expect(result.status).toBe(1);
+  }, 300_000);
 });
