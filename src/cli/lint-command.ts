@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { Family, Severity, TableName } from '../ast';
 import { builtinRules } from './builtin-rules';
-import { DIAGNOSTICS } from '../diagnostics';
+import { findingKinds } from '../lint/builtin-rules';
 import { applyBaseline, baselineProblem, createBaseline, type Baseline } from '../lint/baseline';
 import { lintFile, lintParsed, type LintFileOptions, type LintFileResult } from '../lint/lint-file';
 import { captureLive, LiveCaptureError } from '../live/iptables';
@@ -17,7 +17,7 @@ import { progressFor } from '../output/progress';
 import { formatStylish } from '../output/stylish';
 import { packageVersion } from '../package-root';
 import { discoverPolicy, loadPolicy, PolicyError, POLICY_FILE_NAMES } from '../policy/load';
-import { severityOverrides, type FindingKind } from '../policy/severity';
+import { severityOverrides } from '../policy/severity';
 import type { Policy } from '../policy/types';
 import { EXIT, STDIN_ARGUMENT, TroubleError, UsageError } from './exit-codes';
 
@@ -148,11 +148,6 @@ function format(kind: LintArgs['format'], results: LintFileResult[], options: { 
     case 'stylish':
       return formatStylish(results, { color: options.color });
   }
-}
-
-/** Every kind of finding `severity` in a policy may name: the parser's and the rules'. */
-function findingKinds(): readonly FindingKind[] {
-  return [...Object.values(DIAGNOSTICS), ...builtinRules().map((rule) => rule.meta)];
 }
 
 /** The policy named by --policy, else the one found in the current directory, else none. */
