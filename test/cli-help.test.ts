@@ -61,4 +61,9 @@ describe('help, version and completion', () => {
   test('lint with nothing to lint says what to give', () => {
     expect(runProgram(BIN, ['lint'])).toMatchObject({ status: 2, stderr: expect.stringContaining('give the dump files to lint (- reads standard input), or --live') });
   });
+
+  test('a baseline that cannot be written: the path and the reason, exit 2, no internal error', () => {
+    const result = runProgram(BIN, ['lint', '--write-baseline', '--baseline', '/nonexistent-dir/baseline.json', join(ROOT, 'samples', 'nat-gateway.save')]);
+    expect(result).toMatchObject({ status: 2, stderr: "ipt-lint: cannot write the baseline to /nonexistent-dir/baseline.json: ENOENT: no such file or directory, open '/nonexistent-dir/baseline.json'\n" });
+  });
 });

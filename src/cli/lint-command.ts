@@ -92,7 +92,11 @@ export function lintCommand(setExitCode: (code: number) => void): CommandModule<
       if (args['write-baseline']) {
         const target = args.baseline ?? DEFAULT_BASELINE;
         const baseline = createBaseline(results.flatMap((result) => result.findings));
-        writeFileSync(target, JSON.stringify(baseline, null, 2) + '\n');
+        try {
+          writeFileSync(target, JSON.stringify(baseline, null, 2) + '\n');
+        } catch (error) {
+          throw new TroubleError(`cannot write the baseline to ${target}: ${(error as Error).message}`);
+        }
         process.stderr.write(`ipt-lint: wrote ${baseline.findings.length} baseline entr${baseline.findings.length === 1 ? 'y' : 'ies'} to ${target}\n`);
         setExitCode(results.every((result) => result.readable) ? EXIT.ok : EXIT.trouble);
         return;

@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Family } from '../ast';
 import { packageVersion } from '../package-root';
 import { collectDocker } from './docker';
@@ -49,7 +49,7 @@ export function takeSnapshot(dir: string, options: SnapshotOptions = {}): Snapsh
     return path;
   };
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
   } catch (error) {
     throw new SnapshotError(`cannot create ${dir}: ${(error as Error).message}`);
   }
@@ -85,4 +85,24 @@ export function takeSnapshot(dir: string, options: SnapshotOptions = {}): Snapsh
   }
   written.push(write(SNAPSHOT_FILES.manifest, JSON.stringify(manifest, null, 2) + '\n'));
   return { manifest, written };
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's own recursive mkdirSync never
+ * returns for a path under /proc (it retries ENOENT forever).
+ */
+function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if (statSync(dir).isDirectory()) return;
+      throw new Error('it exists and is not a directory');
+    }
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    makeDirectory(parent);
+    mkdirSync(dir);
+  }
 }

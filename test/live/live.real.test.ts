@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProgram } from '../helpers/packed';
@@ -78,6 +78,18 @@ describeReal('ipt-lint lint --live and snapshot, in a private namespace', ['ipta
     expect(result.stderr).toContain(`ipt-lint: wrote ${join(target, 'rules.v4')}, ${join(target, 'rules.v6')}, ${join(target, 'manifest.json')}`);
     // The saved files lint like the live rules.
     expect(runProgram(BIN, ['lint', '--fail-on', 'warning', join(target, 'rules.v4')]).status).toBe(1);
+  });
+
+  test('snapshot into a directory that cannot be made: a clear message and exit 2', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const result = inNamespace(ns, ['snapshot', '--no-docker', join(file, 'sub')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`ipt-lint: cannot create ${join(file, 'sub')}: ENOTDIR`);
+    // Node's own recursive mkdir never returns under /proc.
+    const proc = inNamespace(ns, ['snapshot', '--no-docker', '/proc/ipt-lint-test']);
+    expect(proc.status).toBe(2);
+    expect(proc.stderr).toContain('ipt-lint: cannot create /proc/ipt-lint-test: ENOENT');
   });
 
   test('snapshot --no-docker does not ask Docker', () => {
