@@ -7,7 +7,7 @@ import { formatDot } from '../graph/dot';
 import { formatHtml } from '../graph/html';
 import { progressFor } from '../output/progress';
 import { readDumpFile } from '../read-input';
-import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
+import { EXIT, STDIN_ARGUMENT, TroubleError, UsageError } from './exit-codes';
 
 interface GraphArgs {
   file: string;
@@ -58,7 +58,7 @@ export function graphCommand(setExitCode: (code: number) => void): CommandModule
         try {
           writeFileSync(args.output, text);
         } catch (error) {
-          throw new UsageError(`cannot write ${args.output}: ${(error as Error).message}`);
+          throw new TroubleError(`cannot write ${args.output}: ${(error as Error).message}`);
         }
       }
       // The graph is drawn from what could be read; errors in the file still fail the command, as `parse` does.

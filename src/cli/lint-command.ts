@@ -135,7 +135,7 @@ function lintLive(options: LintFileOptions): LintFileResult[] {
     throw error;
   }
   for (const note of capture.notes) process.stderr.write(`ipt-lint: ${note}\n`);
-  return capture.rules.map((rules) => lintParsed(parseDump(rules.text, { file: rules.program, family: rules.family }), options));
+  return capture.rules.map((rules) => lintParsed(parseDump(rules.text, { file: rules.program, family: rules.family, onProgress: options.progress?.track(`reading ${rules.program}`) }), options));
 }
 
 function format(kind: LintArgs['format'], results: LintFileResult[], options: { suppressed: number; baselined: number; color: boolean }): string {

@@ -136,6 +136,12 @@ describe('ipt-lint graph', () => {
     expect(unreadable.stderr).toContain('nope.rules does not exist');
   });
 
+  test('an output file that cannot be written: the path and the reason, exit 2', () => {
+    const result = runProgram(BIN, ['graph', '-o', join(dir, 'no', 'such', 'dir.html'), join(dir, 'shapes.rules')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`ipt-lint: cannot write ${join(dir, 'no', 'such', 'dir.html')}: ENOENT: no such file or directory, open '${join(dir, 'no', 'such', 'dir.html')}'\n`);
+  });
+
   test('parse errors are reported with file and line, the graph is still drawn, and the exit code is 2', () => {
     const broken = join(dir, 'broken.rules');
     writeFileSync(broken, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n');
