@@ -3,12 +3,21 @@ import { join } from 'node:path';
 
 export const README = join(__dirname, '..', '..', 'README.md');
 
-/** The README's fenced code blocks of one language, in order, without their fences. */
+/** The README's fenced code blocks whose info string is `language` ('' for none), in order, without their fences. */
 export function readmeBlocks(language: string): string[] {
-  const text = readFileSync(README, 'utf8');
   const blocks: string[] = [];
-  const fence = new RegExp('^```' + language + '\\n([\\s\\S]*?)^```$', 'gm');
-  for (let match = fence.exec(text); match !== null; match = fence.exec(text)) blocks.push(match[1]);
+  let open: { language: string; lines: string[] } | null = null;
+  for (const line of readFileSync(README, 'utf8').split('\n')) {
+    const fence = /^```(\S*)\s*$/.exec(line);
+    if (open === null) {
+      if (fence !== null) open = { language: fence[1], lines: [] };
+    } else if (fence !== null && fence[1] === '') {
+      if (open.language === language) blocks.push(open.lines.map((text) => text + '\n').join(''));
+      open = null;
+    } else {
+      open.lines.push(line);
+    }
+  }
   return blocks;
 }
 
