@@ -9,5 +9,8 @@ export const EXIT = {
 
 export class UsageError extends Error {}
 
+/** A problem outside the command line (no rights, a missing program, an unwritable directory): exit 2 with the message and no pointer to --help. */
+export class TroubleError extends Error {}
+
 /** Stands for `-` (standard input) among positional arguments. */
 export const STDIN_ARGUMENT = '\u0000stdin';

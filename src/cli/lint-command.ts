@@ -3,26 +3,30 @@ import { relative } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { Family, Severity, TableName } from '../ast';
 import { builtinRules } from './builtin-rules';
-import { DIAGNOSTICS } from '../diagnostics';
+import { findingKinds } from '../lint/builtin-rules';
 import { applyBaseline, baselineProblem, createBaseline, type Baseline } from '../lint/baseline';
-import { lintFile, type LintFileResult } from '../lint/lint-file';
+import { lintFile, lintParsed, type LintFileOptions, type LintFileResult } from '../lint/lint-file';
+import { captureLive, LiveCaptureError } from '../live/iptables';
+import { parseDump } from '../parser/parse-dump';
 import { ruleDescriptors } from '../output/format-types';
 import { formatGithub } from '../output/github';
 import { formatJson } from '../output/json';
 import { formatJunit } from '../output/junit';
 import { formatSarif } from '../output/sarif';
+import { progressFor } from '../output/progress';
 import { formatStylish } from '../output/stylish';
 import { packageVersion } from '../package-root';
 import { discoverPolicy, loadPolicy, PolicyError, POLICY_FILE_NAMES } from '../policy/load';
-import { severityOverrides, type FindingKind } from '../policy/severity';
+import { severityOverrides } from '../policy/severity';
 import type { Policy } from '../policy/types';
-import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
+import { EXIT, STDIN_ARGUMENT, TroubleError, UsageError } from './exit-codes';
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 const DEFAULT_BASELINE = '.ipt-lint-baseline.json';
 
 interface LintArgs {
   files: string[];
+  live: boolean;
   format: 'stylish' | 'json' | 'sarif' | 'junit' | 'github';
   'fail-on': Severity;
   quiet: boolean;
@@ -32,15 +36,17 @@ interface LintArgs {
   table?: TableName;
   color?: boolean;
   policy?: string;
+  progress: boolean;
 }
 
 export function lintCommand(setExitCode: (code: number) => void): CommandModule<object, LintArgs> {
   return {
-    command: 'lint <files..>',
+    command: 'lint [files..]',
     describe: 'Check dumps for mistakes and report findings',
     builder: (yargs) =>
       yargs
-        .positional('files', { type: 'string', array: true, demandOption: true, description: 'Dump or restore files; - reads standard input' })
+        .positional('files', { type: 'string', array: true, default: [], description: 'Dump or restore files; - reads standard input' })
+        .option('live', { type: 'boolean', default: false, description: 'Also lint the rules the kernel holds now (runs iptables-save and ip6tables-save; needs root)' })
         .option('format', {
           alias: 'f',
           choices: ['stylish', 'json', 'sarif', 'junit', 'github'] as const,
@@ -56,9 +62,11 @@ export function lintCommand(setExitCode: (code: number) => void): CommandModule<
         .option('color', { type: 'boolean', description: 'Colour the stylish output (default: when writing to a terminal and NO_COLOR is unset)' })
         .option('policy', { type: 'string', description: `Policy file (YAML or JSON, docs/policy.md); default: the first of ${POLICY_FILE_NAMES.join(', ')} in the current directory` })
         .example('$0 lint /var/backups/iptables.v4', 'Lint a saved dump')
-        .example('iptables-save | $0 lint - --format json', 'Lint the live rules, as JSON')
+        .example('sudo $0 lint --live', 'Lint the rules the kernel holds now, IPv4 and IPv6')
+        .example('iptables-save | $0 lint - --format json', 'Lint saved rules from standard input, as JSON')
         .example('$0 lint --write-baseline rules.v4 && $0 lint --baseline .ipt-lint-baseline.json rules.v4', 'Adopt on an existing firewall: fail only on new findings') as never,
     handler: (args) => {
+      if (args.files.length === 0 && !args.live) throw new UsageError('give the dump files to lint (- reads standard input), or --live to lint the rules the kernel holds now');
       let policy: Policy | null;
       try {
         policy = readPolicy(args.policy);
@@ -71,13 +79,24 @@ export function lintCommand(setExitCode: (code: number) => void): CommandModule<
       }
       const overrides = severityOverrides(policy?.severity, findingKinds());
       const files = args.files.map((file) => (file === STDIN_ARGUMENT ? '-' : file));
-      const results = files.map((file) => lintFile(file, { rules: builtinRules(), policy, overrides, family: args.family, table: args.table }));
+      const progress = progressFor(process.stderr, { enabled: args.progress });
+      const options: LintFileOptions = { rules: builtinRules(), policy, overrides, family: args.family, table: args.table, progress };
+      let results: LintFileResult[];
+      try {
+        results = [...(args.live ? lintLive(options) : []), ...files.map((file) => lintFile(file, options))];
+      } finally {
+        progress.finish();
+      }
       const suppressed = results.reduce((sum, result) => sum + result.suppressed, 0);
 
       if (args['write-baseline']) {
         const target = args.baseline ?? DEFAULT_BASELINE;
         const baseline = createBaseline(results.flatMap((result) => result.findings));
-        writeFileSync(target, JSON.stringify(baseline, null, 2) + '\n');
+        try {
+          writeFileSync(target, JSON.stringify(baseline, null, 2) + '\n');
+        } catch (error) {
+          throw new TroubleError(`cannot write the baseline to ${target}: ${(error as Error).message}`);
+        }
         process.stderr.write(`ipt-lint: wrote ${baseline.findings.length} baseline entr${baseline.findings.length === 1 ? 'y' : 'ies'} to ${target}\n`);
         setExitCode(results.every((result) => result.readable) ? EXIT.ok : EXIT.trouble);
         return;
@@ -106,6 +125,19 @@ export function lintCommand(setExitCode: (code: number) => void): CommandModule<
   };
 }
 
+/** Each family's live rules, as a file named after the program that printed them. */
+function lintLive(options: LintFileOptions): LintFileResult[] {
+  let capture: ReturnType<typeof captureLive>;
+  try {
+    capture = captureLive();
+  } catch (error) {
+    if (error instanceof LiveCaptureError) throw new TroubleError(error.message);
+    throw error;
+  }
+  for (const note of capture.notes) process.stderr.write(`ipt-lint: ${note}\n`);
+  return capture.rules.map((rules) => lintParsed(parseDump(rules.text, { file: rules.program, family: rules.family, onProgress: options.progress?.track(`reading ${rules.program}`) }), options));
+}
+
 function format(kind: LintArgs['format'], results: LintFileResult[], options: { suppressed: number; baselined: number; color: boolean }): string {
   const context = { toolVersion: packageVersion(), rules: ruleDescriptors(builtinRules()) };
   switch (kind) {
@@ -120,11 +152,6 @@ function format(kind: LintArgs['format'], results: LintFileResult[], options: { 
     case 'stylish':
       return formatStylish(results, { color: options.color });
   }
-}
-
-/** Every kind of finding `severity` in a policy may name: the parser's and the rules'. */
-function findingKinds(): readonly FindingKind[] {
-  return [...Object.values(DIAGNOSTICS), ...builtinRules().map((rule) => rule.meta)];
 }
 
 /** The policy named by --policy, else the one found in the current directory, else none. */

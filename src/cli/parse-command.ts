@@ -2,7 +2,9 @@ import type { CommandModule } from 'yargs';
 import type { Family, TableName } from '../ast';
 import { formatDiagnostic } from '../diagnostics';
 import { formatParseSummary } from '../output/parse-summary';
+import { progressFor } from '../output/progress';
 import { printDump } from '../printer';
+import type { ParseResult } from '../parser/parse-dump';
 import { readDumpFile } from '../read-input';
 import { EXIT, STDIN_ARGUMENT } from './exit-codes';
 
@@ -12,6 +14,7 @@ interface ParseArgs {
   family?: Family;
   table?: TableName;
   counters: boolean;
+  progress: boolean;
 }
 
 export function parseCommand(setExitCode: (code: number) => void): CommandModule<object, ParseArgs> {
@@ -25,11 +28,20 @@ export function parseCommand(setExitCode: (code: number) => void): CommandModule
         .option('family', { choices: ['ipv4', 'ipv6'] as const, description: 'Address family, when the header does not say' })
         .option('table', { choices: ['filter', 'nat', 'mangle', 'raw', 'security'] as const, description: 'Table of an `iptables -S` listing without `# table:` lines' })
         .option('counters', { type: 'boolean', default: true, description: 'With --format save, keep rule counters' })
-        .example('$0 parse samples/docker-20.10.v4', 'Summarise a dump')
+        .example('$0 parse rules.v4', 'Summarise a dump')
         .example('iptables-save | $0 parse - --format save', 'Print the live rules in canonical form')
         .example('$0 parse --format json before.txt > ast.json', 'The AST as JSON (see docs/ast.md)') as never,
     handler: (args) => {
-      const results = args.files.map((file) => readDumpFile(file === STDIN_ARGUMENT ? '-' : file, { family: args.family, table: args.table }));
+      const progress = progressFor(process.stderr, { enabled: args.progress });
+      let results: ParseResult[];
+      try {
+        results = args.files.map((file) => {
+          const path = file === STDIN_ARGUMENT ? '-' : file;
+          return readDumpFile(path, { family: args.family, table: args.table, onProgress: progress.track(`reading ${path === '-' ? 'standard input' : path}`) });
+        });
+      } finally {
+        progress.finish();
+      }
       const out: string[] = [];
       if (args.format === 'json') {
         const documents = results.map(({ dump, diagnostics }) => ({ dump, diagnostics }));

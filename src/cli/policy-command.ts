@@ -18,6 +18,7 @@ export function policyCommand(setExitCode: (code: number) => void): CommandModul
     builder: (yargs) =>
       yargs
         .command(fromDockerCommand(setExitCode))
+        .example('$0 policy from-docker -n networks.json -c containers.json -o docker-policy.yaml', 'A policy from what Docker reports')
         .demandCommand(1, 'Give a policy command, for example: ipt-lint policy from-docker --networks networks.json') as never,
     handler: () => {},
   };

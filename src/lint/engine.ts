@@ -1,5 +1,6 @@
 import type { Diagnostic, Dump, Rule, Severity } from '../ast';
 import { printRuleSpec } from '../printer';
+import type { ProgressCallback } from '../output/progress';
 import type { Policy } from '../policy/types';
 import type { Finding, LintRule, ReportTarget, Visitor } from './types';
 
@@ -12,7 +13,11 @@ export interface LintOptions {
   /** Per code: another severity, or 'off'. */
   overrides?: Record<string, SeverityOverride>;
   policy?: Policy | null;
+  /** Called every few thousand rules with the rules visited and the dump's rule count. */
+  onProgress?: ProgressCallback;
 }
+
+const PROGRESS_EVERY = 4096;
 
 export function docsUrlFor(code: string): string {
   return code.startsWith('IPT1') ? `${DOCS_BASE}diagnostics.md#${code.toLowerCase()}` : `${DOCS_BASE}rules/${code}.md`;
@@ -41,6 +46,9 @@ export function lintDump(dump: Dump, options: LintOptions): Finding[] {
   const onChain = withHook('chain');
   const onRule = withHook('rule');
   const onTableEnd = withHook('tableEnd');
+  const onProgress = options.onProgress;
+  const totalRules = onProgress === undefined ? 0 : countRules(dump);
+  let visited = 0;
   for (const ruleset of dump.rulesets) {
     for (const visitor of onRuleset) visitor.ruleset!(ruleset);
     for (const table of ruleset.tables) {
@@ -48,13 +56,22 @@ export function lintDump(dump: Dump, options: LintOptions): Finding[] {
       for (const chain of table.chains) {
         for (const visitor of onChain) visitor.chain!(chain, table, ruleset);
         if (onRule.length === 0) continue;
-        for (const rule of chain.rules) for (const visitor of onRule) visitor.rule!(rule, chain, table, ruleset);
+        for (const rule of chain.rules) {
+          for (const visitor of onRule) visitor.rule!(rule, chain, table, ruleset);
+          if (onProgress !== undefined && ++visited % PROGRESS_EVERY === 0) onProgress(visited, totalRules);
+        }
       }
       for (const visitor of onTableEnd) visitor.tableEnd!(table, ruleset);
     }
   }
   for (const visitor of visitors) visitor.end?.();
   return findings.sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+}
+
+function countRules(dump: Dump): number {
+  let count = 0;
+  for (const ruleset of dump.rulesets) for (const table of ruleset.tables) for (const chain of table.chains) count += chain.rules.length;
+  return count;
 }
 
 /** Parse diagnostics as findings, so a dump with a bad line still gets one report. */

@@ -3,6 +3,7 @@ import type { DiagnosticKey } from '../diagnostics';
 import { printRuleSpec } from '../printer';
 import { analyzeLine, HEADER_PATTERN, headerFamily, LEGACY_TABLES_WARNING, makeDiagnostic, ruleText, type AnalysisContext, type LineResult, type WordRef } from './analyze-line';
 import { bracketCounters, exactSize, type FamilyState } from './build-rule';
+import type { ProgressCallback } from '../output/progress';
 
 export interface ParseOptions {
   /** Shown in diagnostics; `-` for standard input. */
@@ -11,6 +12,8 @@ export interface ParseOptions {
   family?: Family;
   /** For `iptables -S` listings without `# table:` lines. Default filter. */
   table?: TableName;
+  /** Called every few thousand lines with the lines read and the file's line count. */
+  onProgress?: ProgressCallback;
 }
 
 export interface ParseResult {
@@ -26,6 +29,7 @@ export const BUILTIN_CHAINS: Record<TableName, readonly string[]> = {
   security: ['INPUT', 'FORWARD', 'OUTPUT'],
 };
 
+const PROGRESS_EVERY = 4096;
 const INCOMPATIBLE_PATTERN = /^# Table `([^']*)' (is incompatible|contains incompatible base-chains)/;
 const TABLE_COMMENT_PATTERN = /^#\s*table:\s*(\S+)/;
 
@@ -100,7 +104,9 @@ class DumpReader {
 
     const context: AnalysisContext = { file: this.file, familyState: this.familyState, familyFixed: this.options.family !== undefined, diagnostics: this.diagnostics };
     let crlfLines = 0;
+    const onProgress = this.options.onProgress;
     for (let index = 0; index < lines.length; index++) {
+      if (onProgress !== undefined && index % PROGRESS_EVERY === 0) onProgress(index, lines.length);
       const source = sourceLine(lines, index, hasBom);
       if (source.length !== lines[index].length - (index === 0 && hasBom ? 1 : 0)) crlfLines++;
       this.lineNumber = index + 1;

@@ -1,13 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
+import { existsSync } from 'node:fs';
 import packageJson from '../../package.json';
 import { BUILTIN_RULES } from '../../rules';
 import { ruleDescriptors } from '../../src/output/format-types';
 import { formatSarif, INFORMATION_URI, toArtifactLocation } from '../../src/output/sarif';
+import { compileSarifSchema, SARIF_SCHEMA_PATH } from '../helpers/sarif-schema';
 import { CONTEXT, RESULTS, SPECIAL_MESSAGE, expectGolden, finding } from './sample-results';
 
-const SCHEMA_PATH = join(__dirname, '..', '..', '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json');
 
 interface SarifLog {
   $schema: string;
@@ -30,22 +28,12 @@ function sarif(results = RESULTS, context = CONTEXT): SarifLog {
   return JSON.parse(formatSarif(results, context)) as SarifLog;
 }
 
-/** The schema is draft-04, which Ajv 8 does not load; draft-07 reads it the same once `id` is spelled `$id`. */
-function compileSarifSchema(): ValidateFunction {
-  const { $schema: _draft04, id, ...schema } = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $schema: string; id: string };
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
-  ajv.addFormat('uri', (value) => /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) && URL.canParse(value));
-  ajv.addFormat('uri-reference', (value) => !/[\s\\]|%(?![0-9A-Fa-f]{2})/.test(value) && URL.canParse(value, 'http://base.invalid/'));
-  ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/i);
-  return ajv.compile({ ...schema, $id: id });
-}
-
 test('golden SARIF log', () => {
   expectGolden('sarif.json', formatSarif(RESULTS, CONTEXT));
 });
 
-const schemaPresent = existsSync(SCHEMA_PATH);
-if (!schemaPresent) console.warn(`SARIF schema validation skipped: ${SCHEMA_PATH} is absent`);
+const schemaPresent = existsSync(SARIF_SCHEMA_PATH);
+if (!schemaPresent) console.warn(`SARIF schema validation skipped: ${SARIF_SCHEMA_PATH} is absent`);
 (schemaPresent ? describe : describe.skip)('SARIF 2.1.0 schema', () => {
   const validate = schemaPresent ? compileSarifSchema() : (undefined as never);
   const cases: [string, string][] = [
