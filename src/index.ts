@@ -7,7 +7,8 @@ export { DIAGNOSTICS, formatDiagnostic } from './diagnostics';
 export { readDumpFile } from './read-input';
 
 // The library API, as the README documents it.
-export { parse, print, lint, loadPolicy, parsePolicy, validatePolicy, rules, graph } from './library';
+export { parse, print, lint, diff, restoreScript, loadPolicy, parsePolicy, validatePolicy, rules, graph } from './library';
+export type { Change, ChangeKind, ChangeSide, ChainDiff, ChainStep, DiffOptions, DumpDiff, OptionChange } from './diff/types';
 export type { LintOptions, LintResult, PolicyValidation } from './library';
 export { PolicyError } from './policy/load';
 export type { Policy, DockerPolicy, DockerNetwork, PublishedPort, ChainRequirement, RuleRequirement } from './policy/types';

@@ -1,4 +1,7 @@
 import type { Dump, Family, TableName } from './ast';
+import { diffDumps } from './diff/diff-dumps';
+import { restorePatch } from './diff/restore-patch';
+import type { DiffOptions, DumpDiff } from './diff/types';
 import { buildChainGraph, type GraphSelection } from './graph/chain-graph';
 import { formatDot } from './graph/dot';
 import { formatHtml } from './graph/html';
@@ -105,4 +108,18 @@ function selectRules(wanted: LintOptions['rules']): readonly LintRule[] {
     if (rule === undefined) throw new RangeError(`no built-in rule is called ${entry}; codes run from ${builtin[0].meta.code} to ${builtin[builtin.length - 1].meta.code}`);
     return rule;
   });
+}
+
+/**
+ * What changed from `before` to `after`, by meaning, as `ipt-lint diff` reports it. Each side is
+ * dump text, a parsed dump or a `parse()` result; text with errors is compared as far as it parsed.
+ */
+export function diff(before: string | Dump | ParseResult, after: string | Dump | ParseResult, options: DiffOptions = {}): DumpDiff {
+  const dumpOf = (input: string | Dump | ParseResult, file: string): Dump => (typeof input === 'string' ? parseDump(input, { file }).dump : 'dump' in input ? input.dump : input);
+  return diffDumps(dumpOf(before, 'before'), dumpOf(after, 'after'), options);
+}
+
+/** The `iptables-restore --noflush` script that turns a diff's `before` into its `after`. */
+export function restoreScript(changes: DumpDiff): string {
+  return restorePatch(changes);
 }

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import type { Family, TableName } from '../ast';
+import type { Dump, Family, TableName } from '../ast';
 import { formatDiagnostic } from '../diagnostics';
 import { diffDumps } from '../diff/diff-dumps';
 import { restorePatch } from '../diff/restore-patch';
@@ -7,13 +7,16 @@ import type { DiffOptions } from '../diff/types';
 import { formatDiffJson } from '../output/diff-json';
 import { formatDiffText } from '../output/diff-text';
 import { DockerInspectError, dockerBridgeNames } from '../policy/from-docker';
+import { captureLive, LiveCaptureError } from '../live/iptables';
+import { parseDump, type ParseResult } from '../parser/parse-dump';
 import { readDumpFile } from '../read-input';
-import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
+import { EXIT, STDIN_ARGUMENT, TroubleError, UsageError } from './exit-codes';
 import { readJson, shownName } from './read-json';
 
 interface DiffArgs {
   before: string;
-  after: string;
+  after?: string;
+  live: boolean;
   format: 'text' | 'json' | 'restore';
   table?: TableName;
   chain?: string;
@@ -28,12 +31,13 @@ interface DiffArgs {
 
 export function diffCommand(setExitCode: (code: number) => void): CommandModule<object, DiffArgs> {
   return {
-    command: 'diff <before> <after>',
+    command: 'diff <before> [after]',
     describe: 'Report what changed between two dumps, by meaning',
     builder: (yargs) =>
       yargs
         .positional('before', { type: 'string', demandOption: true, description: 'The earlier dump; - reads standard input' })
-        .positional('after', { type: 'string', demandOption: true, description: 'The later dump; - reads standard input' })
+        .positional('after', { type: 'string', description: 'The later dump; - reads standard input. Leave it out with --live' })
+        .option('live', { type: 'boolean', default: false, description: 'Compare with the rules the kernel holds now (runs iptables-save / ip6tables-save for the families in <before>; needs root)' })
         .option('format', {
           alias: 'f',
           choices: ['text', 'json', 'restore'] as const,
@@ -57,16 +61,21 @@ export function diffCommand(setExitCode: (code: number) => void): CommandModule<
         .example('$0 diff before.v4 after.v4', 'What a deploy changed')
         .example("$0 diff before.v4 after.v4 --ignore-chain 'KUBE-SEP-.*' --format json", 'Changes as JSON, without kube-proxy endpoints')
         .example('$0 diff live.v4 wanted.v4 --format restore > patch && iptables-restore --noflush < patch', 'Make the live rules what a file says')
-        .example('$0 diff a.v4 b.v4 --docker-names a-networks.json b-networks.json', 'Ignore Docker networks that were only re-created') as never,
+        .example('$0 diff a.v4 b.v4 --docker-names a-networks.json b-networks.json', 'Ignore Docker networks that were only re-created')
+        .example('sudo $0 diff /var/backups/rules.v4 --live', 'What changed since the rules were saved') as never,
     handler: (args) => {
       const options = diffOptions(args);
-      const files = [args.before, args.after].map((file) => (file === STDIN_ARGUMENT ? '-' : file));
-      if (files[0] === '-' && files[1] === '-') throw new UsageError('only one of the two dumps can be standard input');
-      const [before, after] = files.map((file) => readDumpFile(file, { family: args.family }));
+      if (args.live === (args.after !== undefined)) throw new UsageError(args.live ? 'give either an after dump or --live, not both' : 'give the after dump, or --live to compare with the rules the kernel holds now');
+      const beforeFile = args.before === STDIN_ARGUMENT ? '-' : args.before;
+      const afterFile = args.after === STDIN_ARGUMENT ? '-' : args.after;
+      if (beforeFile === '-' && afterFile === '-') throw new UsageError('only one of the two dumps can be standard input');
+      const before = readDumpFile(beforeFile, { family: args.family });
+      const after = afterFile === undefined ? readLive(before.dump) : readDumpFile(afterFile, { family: args.family });
       for (const { diagnostics } of [before, after]) {
         for (const diagnostic of diagnostics) process.stderr.write(formatDiagnostic(diagnostic) + '\n');
       }
       const failed = [before, after].filter(({ diagnostics }) => diagnostics.some((d) => d.severity === 'error'));
+      if (failed.length === 0 && after.dump.file === LIVE && before.dump.rulesets.length === 0) throw new UsageError(`${shownName(args.before)} holds no rules to compare the live ones with`);
       if (failed.length > 0) {
         const names = failed.map(({ dump }) => shownName(dump.file === '-' ? STDIN_ARGUMENT : dump.file)).join(' and ');
         process.stderr.write(`ipt-lint: not comparing: ${names} cannot be read as ${failed.length === 1 ? 'a dump' : 'dumps'} (errors above)\n`);
@@ -77,7 +86,7 @@ export function diffCommand(setExitCode: (code: number) => void): CommandModule<
       const families = (result: typeof before) => new Set(result.dump.rulesets.filter((r) => r.tables.length > 0).map((r) => r.family));
       const [beforeFamilies, afterFamilies] = [families(before), families(after)];
       if (beforeFamilies.size > 0 && afterFamilies.size > 0 && ![...beforeFamilies].some((family) => afterFamilies.has(family))) {
-        process.stderr.write(`ipt-lint: warning: ${shownName(args.before)} holds ${[...beforeFamilies].join(' and ')} rules and ${shownName(args.after)} ${[...afterFamilies].join(' and ')} rules; every rule will show as changed. Compare dumps of the same family (or give --family for files without a header)\n`);
+        process.stderr.write(`ipt-lint: warning: ${shownName(args.before)} holds ${[...beforeFamilies].join(' and ')} rules and ${after.dump.file} ${[...afterFamilies].join(' and ')} rules; every rule will show as changed. Compare dumps of the same family (or give --family for files without a header)\n`);
       }
       const diff = diffDumps(before.dump, after.dump, options);
       const color = args.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
@@ -89,6 +98,23 @@ export function diffCommand(setExitCode: (code: number) => void): CommandModule<
       setExitCode(diff.changes.length > 0 ? EXIT.findings : EXIT.ok);
     },
   };
+}
+
+const LIVE = 'live rules';
+
+/** The kernel's rules now, for the families `before` holds, read with whichever backend holds them. */
+function readLive(before: Dump): ParseResult {
+  const families = [...new Set(before.rulesets.map((ruleset) => ruleset.family))];
+  let capture: ReturnType<typeof captureLive>;
+  try {
+    capture = captureLive({ families: families.length > 0 ? families : undefined });
+  } catch (error) {
+    if (error instanceof LiveCaptureError) throw new TroubleError(error.message);
+    throw error;
+  }
+  for (const note of capture.notes) process.stderr.write(`ipt-lint: ${note}\n`);
+  // Each program's output starts with its own `# Generated by` header, which tells the parser the family.
+  return parseDump(capture.rules.map((rules) => rules.text).join(''), { file: LIVE });
 }
 
 function diffOptions(args: DiffArgs): DiffOptions {

@@ -158,3 +158,15 @@ describe('diffDumps', () => {
     );
   });
 });
+
+describe('the library', () => {
+  test('diff and restoreScript take text, dumps or parse results', () => {
+    const { diff, restoreScript, parse } = require('../../src/index') as typeof import('../../src/index');
+    const before = filter([SSH]);
+    const after = filter([WEB]);
+    const fromText = diff(before, after);
+    expect(fromText.changes.map((change) => change.kind)).toEqual(['rule-changed']);
+    expect(diff(parse(before), parse(after).dump).changes).toEqual(fromText.changes);
+    expect(restoreScript(fromText)).toContain('-R INPUT 1 -p tcp -m tcp --dport 80 -j ACCEPT');
+  });
+});
