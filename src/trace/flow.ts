@@ -1,0 +1,39 @@
+import type { Family, TableName } from '../ast';
+import type { AddressSet, MaskedAddress } from './addresses';
+import type { ConnectionState, IcmpType, InterfaceValue } from './packet';
+
+/** The packet while it crosses the host: the user's packet plus what the rules did to it so far. */
+export interface Flow {
+  family: Family;
+  inInterface: InterfaceValue | null;
+  /** Null when the packet leaves by no interface (delivered to the host); undefined before routing or when unknown. */
+  outInterface: InterfaceValue | null | undefined;
+  source: AddressSet;
+  destination: AddressSet;
+  protocol?: string;
+  sourcePort?: number;
+  destinationPort?: number;
+  icmpType?: IcmpType;
+  /** Ports an earlier undecided rule was assumed not to match, when the port itself is open. */
+  excludedPorts: { sourcePort: readonly number[]; destinationPort: readonly number[] };
+  state: ConnectionState;
+  /** The packet's mark (0 when it enters); undefined once something the tracer cannot follow sets it. */
+  mark: number | undefined;
+  /** The connection's mark: 0 for a new connection, unknown for an existing one. */
+  connmark: number | undefined;
+  dnat: boolean;
+  snat: boolean;
+  /** The addresses and ports before NAT, for `--ctorigdst` and friends. */
+  original: { source: AddressSet; destination: AddressSet; sourcePort?: number; destinationPort?: number };
+  /** The table being walked: the raw table runs before conntrack has seen the packet. */
+  table: TableName;
+}
+
+/** What a rule match needs of the host. */
+export interface MatchHost {
+  localAddresses: readonly MaskedAddress[];
+}
+
+export function copyFlow(flow: Flow): Flow {
+  return { ...flow, original: { ...flow.original }, excludedPorts: { ...flow.excludedPorts } };
+}
