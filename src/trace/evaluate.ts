@@ -13,7 +13,7 @@ export type Condition =
 /** One thing that happened to the packet, in order: what `-j TRACE` would log, and more. */
 export type Step =
   | { kind: 'hook'; hook: Hook }
-  | { kind: 'chain'; table: TableName; chain: Chain }
+  | { kind: 'chain'; table: TableName; chain: Chain; resumed?: boolean }
   | { kind: 'rule'; table: TableName; chain: Chain; rule: Rule; assumed: boolean }
   | { kind: 'policy'; table: TableName; chain: Chain; verdict: string }
   | { kind: 'rewrite'; table: TableName; rule: Rule; what: 'destination' | 'source'; from: string; to: string }
@@ -334,6 +334,7 @@ class Tracer {
           // Falling off a user chain returns to its caller; off the built-in chain, its policy decides.
           if (frame !== undefined && frames.length > 1) {
             frames.pop();
+            branch = { ...branch, steps: push(branch.steps, { kind: 'chain', table: tableName, chain: frames[frames.length - 1].chain, resumed: true }) };
             continue;
           }
           verdict = this.policyVerdict(tableName, base);
@@ -386,6 +387,7 @@ class Tracer {
             continue;
           case 'RETURN':
             frames.pop();
+            if (frames.length > 0) branch = { ...branch, steps: push(branch.steps, { kind: 'chain', table: tableName, chain: frames[frames.length - 1].chain, resumed: true }) };
             continue;
         }
         if (NAT_TARGETS.has(target.name) && tableName === 'nat') {
@@ -603,10 +605,15 @@ export function singleOrText(set: AddressSet): string {
 
 
 export function endpointText(flow: Flow, which: 'source' | 'destination'): string {
-  const address = singleOrText(flow[which]);
-  const port = which === 'source' ? flow.sourcePort : flow.destinationPort;
+  return endpoint(flow[which], which === 'source' ? flow.sourcePort : flow.destinationPort, flow.family);
+}
+
+/** `192.0.2.1:80`, `[2001:db8::1]:80`, `an address in 10.0.0.0/8 port 80`. */
+export function endpoint(set: AddressSet, port: number | undefined, family: Flow['family']): string {
+  const address = singleOrText(set);
   if (port === undefined) return address;
-  return flow.family === 'ipv6' && singleAddress(flow[which]) !== null ? `[${address}]:${port}` : `${address}:${port}`;
+  if (singleAddress(set) === null) return `${address} port ${port}`;
+  return family === 'ipv6' ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 export function interfaceText(value: InterfaceValue | null | undefined): string {
