@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { explainCommand } from './explain-command';
 import { lintCommand } from './lint-command';
 import { parseCommand } from './parse-command';
+import { reachCommand } from './reach-command';
 import { traceCommand } from './trace-command';
 import { EXIT, STDIN_ARGUMENT, UsageError } from './exit-codes';
 
@@ -19,6 +20,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       .command(parseCommand((code) => (exitCode = code)))
       .command(explainCommand((code) => (exitCode = code)))
       .command(traceCommand((code) => (exitCode = code)))
+      .command(reachCommand((code) => (exitCode = code)))
       .command((await import('./policy-command')).policyCommand((code) => (exitCode = code)))
       .option('debug', { type: 'boolean', description: 'Show stack traces of internal errors', global: true })
       .demandCommand(1, 'Give a command, for example: ipt-lint parse dump.txt')

@@ -14,8 +14,9 @@ export interface MaskedAddress {
 
 /**
  * What is known of an address: one of `within` (any of them when the list is null, i.e. nothing is
- * known) but none of `except`. `local` marks an address of the host whose value is not known (a
- * published port "on the host"), so that routing and `--dst-type LOCAL` can still decide.
+ * known) but none of `except`. `local` says whether it is an address of the host when the value
+ * itself is not known (a published port "on the host", a destination "outside"), so that routing
+ * and `--dst-type LOCAL` can still decide.
  */
 export interface AddressSet {
   within: MaskedAddress[] | null;

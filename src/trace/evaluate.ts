@@ -272,7 +272,11 @@ class Tracer {
         return { value: { name: route.interface }, note: `${where} is in ${route.label}: out ${route.interface}` };
       }
     }
-    if (this.host.routes.length > 0 && destination.within !== null && destination.within.every((element) => this.host.routes.every((route) => !maskedOverlap(route.subnet, element)))) {
+    const outsideRoutes =
+      destination.within === null
+        ? this.host.routes.every((route) => destination.except.some((excluded) => maskedContains(excluded, route.subnet)))
+        : destination.within.every((element) => this.host.routes.every((route) => !maskedOverlap(route.subnet, element)));
+    if (this.host.routes.length > 0 && outsideRoutes) {
       return {
         value: { except: this.host.knownInterfaces },
         note: `${where} is in none of the policy's networks: out some other interface (not ${this.host.knownInterfaces.join(', ')})`,

@@ -353,7 +353,7 @@ function addrtypeTest(value: string, field: 'source' | 'destination', family: Fa
 
 /** Whether the address is one of the host's: loopback, the given host addresses, or the symbolic "an address of the host". */
 export function isLocal(set: AddressSet, host: MatchHost, family: Family): Tristate {
-  if (set.local === true) return 'yes';
+  if (set.local !== undefined) return set.local ? 'yes' : 'no';
   const locals = [LOOPBACK[family], ...host.localAddresses.filter((address) => address.family === family)];
   if (set.within === null) return 'maybe';
   if (set.within.length === 0) return 'no';
