@@ -109,8 +109,28 @@ export function singleAddress(set: AddressSet): MaskedAddress | null {
   return only.mask === allOnes(only.family) ? only : null;
 }
 
-/** Does an address of `set` fall in `net`: yes for all of them, no for none, maybe otherwise. */
+const answers = new WeakMap<AddressSet, Map<MaskedAddress, Tristate>>();
+
+/**
+ * Does an address of `set` fall in `net`: yes for all of them, no for none, maybe otherwise. Sets and
+ * a rule's networks are never changed once made, so each pair is worked out once: the branches of a
+ * trace share their sets, and a set "outside every Docker subnet" is costly to test.
+ */
 export function addressIn(net: MaskedAddress, set: AddressSet): Tristate {
+  let known = answers.get(set);
+  if (known === undefined) {
+    known = new Map();
+    answers.set(set, known);
+  }
+  let answer = known.get(net);
+  if (answer === undefined) {
+    answer = computeAddressIn(net, set);
+    known.set(net, answer);
+  }
+  return answer;
+}
+
+function computeAddressIn(net: MaskedAddress, set: AddressSet): Tristate {
   if (net.mask === 0n) return 'yes';
   if (set.except.some((excluded) => maskedContains(excluded, net))) return 'no';
   if (set.within === null) return 'maybe';

@@ -58,6 +58,11 @@ export interface TraceResult {
 export interface TraceOptions {
   /** Branches explored before the tracer gives up on the rest (default 4096). */
   maxBranches?: number;
+  /**
+   * Only the verdicts matter (reach, policy checks): POSTROUTING tables that can only accept are
+   * not walked, so the path and the final packet lack their NAT.
+   */
+  verdictsOnly?: boolean;
 }
 
 /** The tables a hook runs, in netfilter priority order. NAT only sees a connection's first packet. */
@@ -105,7 +110,49 @@ type TableVerdict =
 
 interface Frame {
   chain: Chain;
-  index: number;
+  /** The indexes of the rules that can match the packet's interfaces, or null for all of them. */
+  order: readonly number[] | null;
+  position: number;
+}
+
+/** Chains shorter than this are walked rule by rule: an index would not pay for itself. */
+const INDEXED_CHAIN_LENGTH = 32;
+
+/** The `-i`/`-o` name a rule requires outright (not negated, no wildcard), per rule of a chain. */
+const requiredInterfaces = new WeakMap<Chain, { input: (string | null)[]; output: (string | null)[]; orders: Map<string, number[]> }>();
+
+function requiredName(rule: Rule, name: 'in-interface' | 'out-interface'): string | null {
+  for (const parameter of rule.parameters) {
+    if (parameter.name === name && !parameter.negated && parameter.value !== null && !parameter.value.endsWith('+')) return parameter.value;
+  }
+  return null;
+}
+
+/**
+ * The rules of a long chain that can match a packet whose output (or else input) interface is
+ * known: Docker's chains hold a few rules per bridge, and a packet meets only its bridges' rules.
+ */
+function ruleOrder(chain: Chain, flow: Flow): readonly number[] | null {
+  if (chain.rules.length < INDEXED_CHAIN_LENGTH) return null;
+  const out = flow.outInterface;
+  const input = flow.inInterface;
+  const side = out !== undefined && out !== null && 'name' in out ? 'output' : input !== null && 'name' in input ? 'input' : null;
+  if (side === null) return null;
+  const name = side === 'output' ? (out as { name: string }).name : (input as { name: string }).name;
+  let index = requiredInterfaces.get(chain);
+  if (index === undefined) {
+    index = { input: chain.rules.map((rule) => requiredName(rule, 'in-interface')), output: chain.rules.map((rule) => requiredName(rule, 'out-interface')), orders: new Map() };
+    requiredInterfaces.set(chain, index);
+  }
+  const key = `${side}\u0000${name}`;
+  let order = index.orders.get(key);
+  if (order === undefined) {
+    const required = index[side];
+    order = [];
+    for (let position = 0; position < required.length; position++) if (required[position] === null || required[position] === name) order.push(position);
+    index.orders.set(key, order);
+  }
+  return order;
 }
 
 class BudgetExceeded extends Error {}
@@ -116,7 +163,7 @@ class BudgetExceeded extends Error {}
  * outcome carries the assumptions that lead to it.
  */
 export function tracePacket(ruleset: Ruleset, packet: Packet, host: HostModel, options: TraceOptions = {}): TraceResult {
-  return new Tracer(ruleset, host, options.maxBranches ?? 4096).run(packet);
+  return new Tracer(ruleset, host, options.maxBranches ?? 4096, options.verdictsOnly ?? false).run(packet);
 }
 
 class Tracer {
@@ -129,6 +176,7 @@ class Tracer {
     private readonly ruleset: Ruleset,
     private readonly host: HostModel,
     private readonly maxBranches: number,
+    private readonly verdictsOnly: boolean,
   ) {
     for (const table of ruleset.tables) this.tables.set(table.name, { table, chains: new Map(table.chains.map((chain) => [chain.name, chain])) });
     this.matchHost = { localAddresses: host.localAddresses };
@@ -145,7 +193,7 @@ class Tracer {
       sourcePort: packet.sourcePort,
       destinationPort: packet.destinationPort,
       icmpType: packet.icmpType,
-      excludedPorts: { sourcePort: [], destinationPort: [] },
+      excludedPorts: { sourcePort: new Set(), destinationPort: new Set(packet.excludedDestinationPorts ?? []) },
       state: packet.state,
       mark: 0,
       connmark: packet.state === 'NEW' ? 0 : undefined,
@@ -297,6 +345,7 @@ class Tracer {
         if (skipNat) continue;
         if (branch.flow.state !== 'NEW') continue;
       }
+      if (this.verdictsOnly && hook === 'POSTROUTING' && onlyAccepts(chain, entry.chains)) continue;
       const next: Branch[] = [];
       for (const item of current) {
         const flow = copyFlow(item.flow);
@@ -325,7 +374,7 @@ class Tracer {
   /** Walks a built-in chain and everything it jumps to; one result per way through. */
   private walkTable(start: Branch, tableName: TableName, chains: Map<string, Chain>, base: Chain): [Branch, TableVerdict][] {
     const results: [Branch, TableVerdict][] = [];
-    const pending: { branch: Branch; frames: Frame[] }[] = [{ branch: { ...start, steps: push(start.steps, { kind: 'chain', table: tableName, chain: base }) }, frames: [{ chain: base, index: 0 }] }];
+    const pending: { branch: Branch; frames: Frame[] }[] = [{ branch: { ...start, steps: push(start.steps, { kind: 'chain', table: tableName, chain: base }) }, frames: [{ chain: base, order: ruleOrder(base, start.flow), position: 0 }] }];
     const family = this.ruleset.family;
     while (pending.length > 0) {
       const walk = pending.pop()!;
@@ -334,7 +383,7 @@ class Tracer {
       let verdict: TableVerdict | null = null;
       while (verdict === null) {
         const frame = frames[frames.length - 1];
-        if (frame === undefined || frame.index >= frame.chain.rules.length) {
+        if (frame === undefined || frame.position >= (frame.order === null ? frame.chain.rules.length : frame.order.length)) {
           // Falling off a user chain returns to its caller; off the built-in chain, its policy decides.
           if (frame !== undefined && frames.length > 1) {
             frames.pop();
@@ -345,7 +394,8 @@ class Tracer {
           branch = { ...branch, steps: push(branch.steps, { kind: 'policy', table: tableName, chain: base, verdict: base.policy ?? 'unknown' }) };
           break;
         }
-        const rule = frame.chain.rules[frame.index++];
+        const rule = frame.chain.rules[frame.order === null ? frame.position : frame.order[frame.position]];
+        frame.position++;
         if (rule.onlyFamily !== null && rule.onlyFamily !== family) continue;
         const matched = matchRule(rule, family, branch.flow, this.matchHost);
         if (matched.result === 'no') continue;
@@ -375,7 +425,7 @@ class Tracer {
             break;
           }
           if (target.kind === 'goto') frames.pop();
-          frames.push({ chain: userChain, index: 0 });
+          frames.push({ chain: userChain, order: ruleOrder(userChain, branch.flow), position: 0 });
           branch = { ...branch, steps: push(branch.steps, { kind: 'chain', table: tableName, chain: userChain }) };
           continue;
         }
@@ -463,6 +513,31 @@ class Tracer {
     const after = endpointText(flow, what);
     return { ...branch, flow, steps: push(branch.steps, { kind: 'rewrite', table, rule, what, from: before, to: after }) };
   }
+}
+
+const acceptOnly = new WeakMap<Chain, boolean>();
+
+/** Whether a built-in chain, and every chain it reaches, can only let packets through. */
+function onlyAccepts(start: Chain, chains: Map<string, Chain>): boolean {
+  const known = acceptOnly.get(start);
+  if (known !== undefined) return known;
+  let result = start.policy === 'ACCEPT';
+  const seen = new Set<Chain>();
+  const queue = [start];
+  while (result && queue.length > 0) {
+    const chain = queue.pop()!;
+    if (seen.has(chain)) continue;
+    seen.add(chain);
+    for (const rule of chain.rules) {
+      const name = rule.target?.name;
+      if (name === undefined || name === 'ACCEPT' || name === 'RETURN' || NAT_TARGETS.has(name) || (CONTINUING_TARGETS.has(name) && name !== 'MARK' && name !== 'CONNMARK')) continue;
+      const next = chains.get(name);
+      if (next !== undefined && !next.builtin) queue.push(next);
+      else result = false;
+    }
+  }
+  acceptOnly.set(start, result);
+  return result;
 }
 
 /** The order of a depth-first walk that tries "the match holds" first: where two outcomes part, the one that assumed it holds comes first. */

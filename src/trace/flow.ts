@@ -15,7 +15,7 @@ export interface Flow {
   destinationPort?: number;
   icmpType?: IcmpType;
   /** Ports an earlier undecided rule was assumed not to match, when the port itself is open. */
-  excludedPorts: { sourcePort: readonly number[]; destinationPort: readonly number[] };
+  excludedPorts: { sourcePort: ReadonlySet<number>; destinationPort: ReadonlySet<number> };
   state: ConnectionState;
   /** The packet's mark (0 when it enters); undefined once something the tracer cannot follow sets it. */
   mark: number | undefined;

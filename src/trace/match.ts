@@ -98,12 +98,23 @@ function interfaceTest(pattern: string, actual: InterfaceValue | null | undefine
   if (actual === null) return 'no';
   if (actual !== undefined && 'name' in actual) return (wildcard ? actual.name.startsWith(stem) : actual.name === stem) ? 'yes' : 'no';
   const except = actual?.except ?? [];
-  if (!wildcard && except.includes(stem)) return 'no';
+  if (!wildcard && exceptSet(except).has(stem)) return 'no';
   return {
     why: what,
     narrow: wildcard ? undefined : (flow) => set(flow, { name: stem }),
     narrowAway: wildcard ? undefined : (flow) => set(flow, { except: [...except, stem] }),
   };
+}
+
+const exceptSets = new WeakMap<readonly string[], Set<string>>();
+
+function exceptSet(names: readonly string[]): Set<string> {
+  let set = exceptSets.get(names);
+  if (set === undefined) {
+    set = new Set(names);
+    exceptSets.set(names, set);
+  }
+  return set;
 }
 
 function addressTest(nets: MaskedAddress[], field: 'source' | 'destination', what: string): Test {
@@ -219,11 +230,11 @@ function portTest(text: string, field: 'destinationPort' | 'sourcePort'): Test {
     const port = flow[field];
     if (port === undefined) {
       if (single === null) return { why: what };
-      if (flow.excludedPorts[field].includes(single)) return 'no';
+      if (flow.excludedPorts[field].has(single)) return 'no';
       return {
         why: what,
         narrow: (f) => (f[field] = single),
-        narrowAway: (f) => (f.excludedPorts = { ...f.excludedPorts, [field]: [...f.excludedPorts[field], single] }),
+        narrowAway: (f) => (f.excludedPorts = { ...f.excludedPorts, [field]: new Set([...f.excludedPorts[field], single]) }),
       };
     }
     return ranges.some((range) => port >= range.first && port <= range.last) ? 'yes' : 'no';

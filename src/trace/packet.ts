@@ -32,6 +32,8 @@ export interface Packet {
   sourcePort?: number;
   destinationPort?: number;
   icmpType?: IcmpType;
+  /** When the destination port is open: ports it is known not to be (reach leaves published ports to their own rows). */
+  excludedDestinationPorts?: readonly number[];
   /** Conntrack state; NEW when not given, which is what the NAT tables and reachability are about. */
   state: ConnectionState;
 }

@@ -95,14 +95,16 @@ export function policyHost(docker: DockerPolicy, family: Family, localAddresses:
 }
 
 /** The packet for a new connection from one endpoint to another, with what is left open left open. */
-export function connectionPacket(from: Endpoint, to: Endpoint, all: readonly Endpoint[], family: Family, protocol: ReachProtocol, port?: number): Packet {
-  const bridges = all.filter((endpoint) => endpoint.kind === 'network').map((endpoint) => endpoint.bridge!);
-  const subnets = all.flatMap((endpoint) => endpoint.subnets);
-  const address = (endpoint: Endpoint): AddressSet => {
-    if (endpoint.kind === 'host') return { within: null, except: [], local: true };
-    if (endpoint.kind === 'outside') return { within: null, except: [...subnets, LOOPBACK[family]], local: false };
-    return endpoint.subnets.length === 0 ? { within: null, except: [] } : { within: endpoint.subnets, except: [] };
-  };
+export function connectionPacket(
+  from: Endpoint,
+  to: Endpoint,
+  all: readonly Endpoint[],
+  family: Family,
+  protocol: ReachProtocol,
+  port?: number,
+  publishedHostPorts: ReadonlyMap<string, number[]> = new Map(),
+): Packet {
+  const { bridges, address } = endpointValues(all, family);
   const inInterface: InterfaceValue | null = from.kind === 'host' ? null : from.kind === 'outside' ? { except: bridges } : { name: from.bridge! };
   const icmp = protocol === 'icmp';
   const echo: IcmpType = { type: family === 'ipv4' ? 8 : 128, code: 0 };
@@ -113,14 +115,35 @@ export function connectionPacket(from: Endpoint, to: Endpoint, all: readonly End
     destination: address(to),
     protocol: icmp ? (family === 'ipv4' ? 'icmp' : 'ipv6-icmp') : protocol,
     destinationPort: icmp ? undefined : port,
+    excludedDestinationPorts: to.kind === 'host' && port === undefined ? publishedHostPorts.get(protocol) : undefined,
     icmpType: icmp ? echo : undefined,
     state: 'NEW',
   };
 }
 
+const valuesCache = new WeakMap<readonly Endpoint[], { bridges: string[]; address: (endpoint: Endpoint) => AddressSet }>();
+
+/** The address sets of the endpoints, made once per endpoint list so that every trace shares them (and their cached matches). */
+function endpointValues(all: readonly Endpoint[], family: Family): { bridges: string[]; address: (endpoint: Endpoint) => AddressSet } {
+  const cached = valuesCache.get(all);
+  if (cached !== undefined) return cached;
+  const bridges = all.filter((endpoint) => endpoint.kind === 'network').map((endpoint) => endpoint.bridge!);
+  const subnets = all.flatMap((endpoint) => endpoint.subnets);
+  const sets = new Map<Endpoint, AddressSet>();
+  for (const endpoint of all) {
+    if (endpoint.kind === 'host') sets.set(endpoint, { within: null, except: [], local: true });
+    else if (endpoint.kind === 'outside') sets.set(endpoint, { within: null, except: [...subnets, LOOPBACK[family]], local: false });
+    else sets.set(endpoint, endpoint.subnets.length === 0 ? { within: null, except: [] } : { within: endpoint.subnets, except: [] });
+  }
+  const hostSet: AddressSet = { within: null, except: [], local: true };
+  const values = { bridges, address: (endpoint: Endpoint): AddressSet => sets.get(endpoint) ?? hostSet };
+  valuesCache.set(all, values);
+  return values;
+}
+
 /** The answer for one packet: allowed when every way through accepts it, denied when every way drops it. */
 export function answerFor(ruleset: Ruleset, packet: Packet, host: HostModel): ReachAnswer {
-  const outcomes = tracePacket(ruleset, packet, host).outcomes;
+  const outcomes = tracePacket(ruleset, packet, host, { verdictsOnly: true }).outcomes;
   return summarize(outcomes);
 }
 
@@ -159,12 +182,18 @@ export function reachability(ruleset: Ruleset, docker: DockerPolicy, options: Re
   const family = ruleset.family;
   const endpoints = endpointsOf(docker, family);
   const host = policyHost(docker, family, options.localAddresses);
+  // Connections to the host on a published port go to the container: they have rows of their own below.
+  const publishedHostPorts = new Map<string, number[]>();
+  for (const port of docker.published ?? []) {
+    if (familyOf(port.container) !== family) continue;
+    publishedHostPorts.set(port.protocol, [...(publishedHostPorts.get(port.protocol) ?? []), port.hostPort]);
+  }
   const cells: ReachCell[] = [];
   for (const from of endpoints) {
     for (const to of endpoints) {
       if (from.kind !== 'network' && from.kind === to.kind) continue;
       const protocols = {} as Record<ReachProtocol, ReachAnswer>;
-      for (const protocol of REACH_PROTOCOLS) protocols[protocol] = answerFor(ruleset, connectionPacket(from, to, endpoints, family, protocol, options.port), host);
+      for (const protocol of REACH_PROTOCOLS) protocols[protocol] = answerFor(ruleset, connectionPacket(from, to, endpoints, family, protocol, options.port, publishedHostPorts), host);
       cells.push({ from: from.name, to: to.name, protocols });
     }
   }
