@@ -13,6 +13,8 @@ export interface Endpoint {
   kind: 'network' | 'outside' | 'host';
   bridge?: string;
   subnets: MaskedAddress[];
+  /** For the host: addresses known not to be the host's (the published containers'). */
+  notHost?: MaskedAddress[];
 }
 
 export type ReachResult = 'allowed' | 'denied' | 'depends' | 'unknown';
@@ -75,7 +77,11 @@ export function endpointsOf(docker: DockerPolicy, family: Family): Endpoint[] {
     const subnets = written.map((text) => parseMasked(text, family)).filter((subnet): subnet is MaskedAddress => subnet !== null);
     endpoints.push({ name: network.name, kind: 'network', bridge: network.bridge, subnets });
   }
-  endpoints.push({ name: OUTSIDE, kind: 'outside', subnets: [] }, { name: HOST, kind: 'host', subnets: [] });
+  const containers = (docker.published ?? [])
+    .filter((port) => familyOf(port.container) === family)
+    .map((port) => parseHostAddress(port.container, family))
+    .filter((address): address is MaskedAddress => address !== null);
+  endpoints.push({ name: OUTSIDE, kind: 'outside', subnets: [] }, { name: HOST, kind: 'host', subnets: [], notHost: containers });
   return endpoints;
 }
 
@@ -131,7 +137,7 @@ function endpointValues(all: readonly Endpoint[], family: Family): { bridges: st
   const subnets = all.flatMap((endpoint) => endpoint.subnets);
   const sets = new Map<Endpoint, AddressSet>();
   for (const endpoint of all) {
-    if (endpoint.kind === 'host') sets.set(endpoint, { within: null, except: [], local: true });
+    if (endpoint.kind === 'host') sets.set(endpoint, { within: null, except: endpoint.notHost ?? [], local: true });
     else if (endpoint.kind === 'outside') sets.set(endpoint, { within: null, except: [...subnets, LOOPBACK[family]], local: false });
     else sets.set(endpoint, endpoint.subnets.length === 0 ? { within: null, except: [] } : { within: endpoint.subnets, except: [] });
   }
@@ -212,12 +218,13 @@ export function reachability(ruleset: Ruleset, docker: DockerPolicy, options: Re
 
 /** A new connection to a published port: to the host's address the port is bound to, on the host port. */
 export function publishedPortPacket(port: PublishedPort, from: Endpoint, endpoints: readonly Endpoint[], family: Family): Packet {
-  const packet = connectionPacket(from, { name: HOST, kind: 'host', subnets: [] }, endpoints, family, port.protocol === 'udp' ? 'udp' : 'tcp');
+  const host = endpoints.find((endpoint) => endpoint.kind === 'host') ?? { name: HOST, kind: 'host', subnets: [] };
+  const packet = connectionPacket(from, host, endpoints, family, port.protocol === 'udp' ? 'udp' : 'tcp');
   const bound = port.hostAddress === undefined ? null : parseHostAddress(port.hostAddress, family);
   return {
     ...packet,
     protocol: port.protocol,
-    destination: bound === null || bound.bits === 0n ? { within: null, except: [], local: true } : exactly(bound),
+    destination: bound === null || bound.bits === 0n ? packet.destination : exactly(bound),
     destinationPort: port.hostPort,
   };
 }
