@@ -5,3 +5,9 @@ export { printDump, printRuleset, printTable, printRule, printRuleSpec } from '.
 export type { PrintOptions } from './printer';
 export { DIAGNOSTICS, formatDiagnostic } from './diagnostics';
 export { readDumpFile } from './read-input';
+export { tracePacket } from './trace/evaluate';
+export type { TraceResult, TraceOutcome, Step, Condition, Decision } from './trace/evaluate';
+export { parsePacket, hostModel } from './trace/packet-input';
+export type { PacketInput } from './trace/packet-input';
+export { reachability } from './trace/reach';
+export type { ReachMatrix, ReachCell, ReachAnswer } from './trace/reach';

@@ -78,7 +78,7 @@ export function formatReachHtml(report: ReachReport): string {
 </head>
 <body>
 <h1>Reachability in ${escape(report.file)}</h1>
-<p>Each cell says whether a new connection from the row's endpoint to the column's opens, traced through every table of the dump (tcp, udp and ICMP echo request); hover a cell for the deciding rules. <em>outside</em> is any interface but the Docker bridges; <em>host</em> is the host's own addresses.</p>
+<p>Each cell says whether a new connection from the row's endpoint to the column's opens, traced through every table of the dump (tcp, udp and ICMP echo request); hover a cell for the deciding rules. <em>outside</em> is any interface but the Docker bridges; <em>host</em> is the host's own addresses, on ports it does not publish (published ports have a table of their own).</p>
 <p class="legend"><span class="allowed" style="background:#c9f2d0">allowed</span><span style="background:#f8c9c9">denied</span><span style="background:#fde9b0">depends</span><span style="background:#e4d3f5">unknown</span></p>
 ${sections.join('\n')}
 </body>

@@ -57,7 +57,7 @@ export function formatReachText(report: ReachReport, options: { color: boolean }
     rows.forEach((row, index) => {
       out.push([names[index].padEnd(firstWidth), ...row.map((cell, column) => paint(cell.style, cell.text) + ' '.repeat(widths[column] - cell.text.length))].join('  ').trimEnd());
     });
-    out.push('', paint('dim', `(n): the lines that decide; ${OUTSIDE}: any interface but the bridges; ${HOST}: the host's own addresses.`));
+    out.push('', paint('dim', `(n): the lines that decide; ${OUTSIDE}: any interface but the bridges; ${HOST}: the host's own addresses, on ports it does not publish (published ports are below).`));
     if (notes.length > 0) {
       out.push('', 'Depends on:');
       notes.forEach((note, index) => out.push(`  [${index + 1}] ${note}`));
