@@ -17,8 +17,7 @@ export type Step =
   | { kind: 'rule'; table: TableName; chain: Chain; rule: Rule; assumed: boolean }
   | { kind: 'policy'; table: TableName; chain: Chain; verdict: string }
   | { kind: 'rewrite'; table: TableName; rule: Rule; what: 'destination' | 'source'; from: string; to: string }
-  | { kind: 'routing'; local: boolean; outInterface: InterfaceValue | null | undefined; note: string }
-  | { kind: 'note'; text: string };
+  | { kind: 'routing'; local: boolean; outInterface: InterfaceValue | null | undefined; note: string };
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
@@ -218,7 +217,9 @@ class Tracer {
         final: flow,
       });
     }
-    return { packet, outcomes: [...this.outcomes].sort(byBranch), assumptions: this.assumptions(packet) };
+    // Sorting compares condition lists, which grow with the number of branches: many outcomes stay in the order found.
+    const outcomes = this.outcomes.length <= 256 ? [...this.outcomes].sort(byBranch) : this.outcomes;
+    return { packet, outcomes, assumptions: this.assumptions(packet) };
   }
 
   private assumptions(packet: Packet): string[] {

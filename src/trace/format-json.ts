@@ -80,8 +80,6 @@ function stepJson(step: Step, rule: (r: Rule) => { line: number; rule: string })
       return { step: 'rewrite', table: step.table, line: step.rule.line, field: step.what, from: step.from, to: step.to };
     case 'routing':
       return { step: 'routing', toHost: step.local, out: step.outInterface === undefined ? 'unknown' : step.outInterface === null ? null : interfaceJson(step.outInterface), note: step.note };
-    case 'note':
-      return { step: 'note', text: step.text };
   }
 }
 

@@ -86,9 +86,6 @@ function pathLines(steps: readonly Step[], where: (line: number) => string, rule
       case 'routing':
         lines.push(`routing: ${step.note}`);
         break;
-      case 'note':
-        lines.push(step.text);
-        break;
     }
   }
   return lines;

@@ -209,6 +209,13 @@ describe('three-valued outcomes', () => {
     expect(summary(trace(sets, forwarded))).toEqual(['DROP@5 if 5 holds', 'ACCEPT@FORWARD policy if 5 fails, 6 holds', 'ACCEPT@FORWARD policy if 5 fails, 6 fails']);
   });
 
+  test('past its branch budget the tracer says it cannot tell instead of answering from part of the ways', () => {
+    const rules = Array.from({ length: 5000 }, (_, index) => `-A FORWARD -m recent --rcheck --name list${index} -j ACCEPT`);
+    const result = trace(filter({ forward: 'DROP' }, ...rules), forwarded);
+    expect(result.outcomes.map((outcome) => outcome.verdict)).toEqual(['UNKNOWN']);
+    expect(result.outcomes[0].reason).toContain('stopped after 4096 branches');
+  });
+
   test('a field the packet leaves open is narrowed on each branch', () => {
     const ports = filter({ forward: 'DROP' }, '-A FORWARD -p tcp -m tcp --dport 80 -j ACCEPT', '-A FORWARD -p tcp -m tcp --dport 80 -j REJECT');
     const result = trace(ports, forwarded);
