@@ -3,6 +3,7 @@ import type { LintRule, RuleContext } from '../src/lint/types';
 import type { ConnectionRequirement, DockerPolicy } from '../src/policy/types';
 import { tracePacket, type TraceOutcome } from '../src/trace/evaluate';
 import { connectionPacket, endpointsOf, policyHost, type ReachProtocol } from '../src/trace/reach';
+import { replyPacket } from '../src/trace/reply';
 
 /**
  * The policy's `reach` and `deny` statements, checked by what the rules do: each connection is
@@ -16,6 +17,7 @@ export const rule: LintRule = {
     description: 'A connection the policy wants to get through is dropped, or one it wants stopped gets through, when traced through every table.',
     messages: {
       blocked: '{connection} must get through (docker.reach[{index}]), but {decider} {verb} it{condition}',
+      answerBlocked: '{connection} must get through (docker.reach[{index}]): its first packet does, but {decider} {verb} the answers{condition}',
       leaks: '{connection} must not get through (docker.deny[{index}]), but {decider} {verb} it{condition}',
       undecided: '{connection} ({kind}[{index}]) cannot be checked: {reason}',
     },
@@ -34,8 +36,17 @@ export const rule: LintRule = {
           if (from === undefined || to === undefined) return;
           for (const protocol of protocolsOf(requirement)) {
             const packet = { ...connectionPacket(from, to, endpoints, ruleset.family, protocol === 'sctp' ? 'tcp' : protocol, requirement.port), ...(protocol === 'sctp' ? { protocol: 'sctp' } : {}) };
-            const outcomes = tracePacket(ruleset, packet, host, { verdictsOnly: true }).outcomes;
-            if (report(context, ruleset, docker, kind, requirement, index, protocol, outcomes)) return;
+            // The answers matter to a connection that must open; a first packet that gets in is already a leak.
+            // Answers are addressed to what the first packet left as: it needs its POSTROUTING NAT.
+            const outcomes = tracePacket(ruleset, packet, host, { verdictsOnly: kind === 'deny' }).outcomes;
+            if (report(context, ruleset, docker, kind, requirement, index, protocol, outcomes, false)) return;
+            if (kind !== 'reach') continue;
+            for (const outcome of outcomes.slice(0, MAX_ANSWERS_TRACED)) {
+              const answer = replyPacket(outcome);
+              if (answer === null) continue;
+              const answers = tracePacket(ruleset, answer, host, { verdictsOnly: true }).outcomes;
+              if (report(context, ruleset, docker, kind, requirement, index, protocol, answers, true)) return;
+            }
           }
         };
         (docker.reach ?? []).forEach((requirement, index) => check('reach', requirement, index));
@@ -46,6 +57,9 @@ export const rule: LintRule = {
 };
 
 type Protocol = ReachProtocol | 'sctp';
+
+/** The answers of this many ways through are traced; more ways than that are rare outside kube-proxy. */
+const MAX_ANSWERS_TRACED = 16;
 
 function protocolsOf(requirement: ConnectionRequirement): Protocol[] {
   if (requirement.protocol !== undefined) return [requirement.protocol];
@@ -62,12 +76,13 @@ function report(
   index: number,
   protocol: Protocol,
   outcomes: TraceOutcome[],
+  answers: boolean,
 ): boolean {
   const connection = describeConnection(requirement, protocol, docker, ruleset);
   const unknown = outcomes.find((outcome) => outcome.verdict === 'UNKNOWN');
   const breaks = (outcome: TraceOutcome): boolean => (kind === 'reach' ? outcome.verdict === 'DROP' || outcome.verdict === 'REJECT' : outcome.verdict === 'ACCEPT');
   const broken = outcomes.filter(breaks).sort((a, b) => a.conditions.length - b.conditions.length)[0];
-  const fingerprint = `IPT3008|${ruleset.family}|${kind}|${requirement.from}|${requirement.to}|${requirement.protocol ?? ''}|${requirement.port ?? ''}`;
+  const fingerprint = `IPT3008|${ruleset.family}|${kind}|${requirement.from}|${requirement.to}|${requirement.protocol ?? ''}|${requirement.port ?? ''}${answers ? '|answers' : ''}`;
   if (broken === undefined) {
     if (unknown === undefined) return false;
     context.report({
@@ -87,7 +102,7 @@ function report(
     at: decision?.rule ?? decision?.chain ?? ruleset,
     ruleset,
     rule: decision?.rule ?? undefined,
-    messageId: kind === 'reach' ? 'blocked' : 'leaks',
+    messageId: kind === 'reach' ? (answers ? 'answerBlocked' : 'blocked') : 'leaks',
     data: { connection, index, decider, verb, condition: certain ? '' : `, depending on ${conditionsText(broken)}` },
     related: conditionLines(broken).map((line) => ({ line, message: 'the answer depends on this rule' })),
     fingerprint,

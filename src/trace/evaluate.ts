@@ -16,7 +16,8 @@ export type Step =
   | { kind: 'chain'; table: TableName; chain: Chain; resumed?: boolean }
   | { kind: 'rule'; table: TableName; chain: Chain; rule: Rule; assumed: boolean }
   | { kind: 'policy'; table: TableName; chain: Chain; verdict: string }
-  | { kind: 'rewrite'; table: TableName; rule: Rule; what: 'destination' | 'source'; from: string; to: string }
+  /** A NAT rule changed an address, or (rule null) conntrack undid the NAT of an existing connection. */
+  | { kind: 'rewrite'; table: TableName; rule: Rule | null; what: 'destination' | 'source'; from: string; to: string }
   | { kind: 'routing'; local: boolean; outInterface: InterfaceValue | null | undefined; note: string };
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
@@ -100,6 +101,13 @@ interface Branch {
   steps: List<Step>;
   conditions: List<Condition>;
   decision: Decision | null;
+  /** The answers assumed so far for matches that always answer the same (UnknownTest.key). */
+  facts: List<readonly [string, boolean]>;
+}
+
+function factOf(facts: List<readonly [string, boolean]>, key: string): boolean | undefined {
+  for (let node = facts; node !== null; node = node.previous) if (node.value[0] === key) return node.value[1];
+  return undefined;
 }
 
 type TableVerdict =
@@ -193,6 +201,8 @@ class Tracer {
       destinationPort: packet.destinationPort,
       icmpType: packet.icmpType,
       excludedPorts: { sourcePort: new Set(), destinationPort: new Set(packet.excludedDestinationPorts ?? []) },
+      portSpans: { sourcePort: packet.sourcePortSpan, destinationPort: packet.destinationPortSpan },
+      undoNat: packet.undoNat,
       state: packet.state,
       mark: 0,
       connmark: packet.state === 'NEW' ? 0 : undefined,
@@ -201,7 +211,7 @@ class Tracer {
       original: { source: packet.source, destination: packet.destination, sourcePort: packet.sourcePort, destinationPort: packet.destinationPort },
       table: 'raw',
     };
-    const start: Branch = { flow, steps: null, conditions: null, decision: null };
+    const start: Branch = { flow, steps: null, conditions: null, decision: null, facts: null };
     const userOut = packet.outInterface;
     try {
       if (packet.inInterface === null) this.fromHost(start, userOut);
@@ -338,14 +348,15 @@ class Tracer {
   private hook(branch: Branch, hook: Hook, skipNat = false, afterNat?: (branch: Branch) => Branch[]): Branch[] {
     let current: Branch[] = [{ ...branch, steps: push(branch.steps, { kind: 'hook', hook }) }];
     for (const tableName of HOOK_TABLES[hook]) {
+      if (tableName === 'nat' && !skipNat && branch.flow.state !== 'NEW') {
+        current = current.map((item) => undoNat(item, hook));
+        continue;
+      }
       const entry = this.tables.get(tableName);
       if (entry === undefined) continue;
       const chain = entry.chains.get(hook);
       if (chain === undefined) continue;
-      if (tableName === 'nat') {
-        if (skipNat) continue;
-        if (branch.flow.state !== 'NEW') continue;
-      }
+      if (tableName === 'nat' && skipNat) continue;
       if (this.verdictsOnly && hook === 'POSTROUTING' && onlyAccepts(chain, entry.chains)) continue;
       const next: Branch[] = [];
       for (const item of current) {
@@ -402,18 +413,30 @@ class Tracer {
         if (matched.result === 'no') continue;
         let assumed = false;
         if (matched.result === 'maybe') {
-          this.countBranch();
           assumed = true;
-          const why = matched.unknowns.map((unknown) => unknown.why);
-          const otherFlow = copyFlow(branch.flow);
-          if (matched.unknowns.length === 1) matched.unknowns[0].narrowAway?.(otherFlow);
-          pending.push({
-            branch: { ...branch, flow: otherFlow, conditions: push(branch.conditions, { kind: 'rule', table: tableName, chain: frame.chain.name, rule, holds: false, why }) },
-            frames: frames.map((f) => ({ ...f })),
-          });
-          const flow = copyFlow(branch.flow);
-          narrowAll(matched.unknowns, flow);
-          branch = { ...branch, flow, conditions: push(branch.conditions, { kind: 'rule', table: tableName, chain: frame.chain.name, rule, holds: true, why }) };
+          // A match this walk already took a side on answers the same again: no new branch.
+          const known = matched.unknowns.map((unknown) => (unknown.key === undefined ? undefined : factOf(branch.facts, unknown.key)));
+          if (known.some((fact) => fact === false)) continue;
+          const open = matched.unknowns.filter((_, index) => known[index] !== true);
+          if (open.length > 0) {
+            this.countBranch();
+            const why = open.map((unknown) => unknown.why);
+            const otherFlow = copyFlow(branch.flow);
+            let otherFacts = branch.facts;
+            if (open.length === 1) {
+              open[0].narrowAway?.(otherFlow);
+              if (open[0].key !== undefined) otherFacts = push(otherFacts, [open[0].key, false] as const);
+            }
+            pending.push({
+              branch: { ...branch, flow: otherFlow, facts: otherFacts, conditions: push(branch.conditions, { kind: 'rule', table: tableName, chain: frame.chain.name, rule, holds: false, why }) },
+              frames: frames.map((f) => ({ ...f })),
+            });
+            const flow = copyFlow(branch.flow);
+            narrowAll(open, flow);
+            let facts = branch.facts;
+            for (const unknown of open) if (unknown.key !== undefined) facts = push(facts, [unknown.key, true] as const);
+            branch = { ...branch, flow, facts, conditions: push(branch.conditions, { kind: 'rule', table: tableName, chain: frame.chain.name, rule, holds: true, why }) };
+          }
         }
         branch = { ...branch, steps: push(branch.steps, { kind: 'rule', table: tableName, chain: frame.chain, rule, assumed }) };
         const target = rule.target;
@@ -461,6 +484,22 @@ class Tracer {
     return results;
   }
 
+  /**
+   * The address MASQUERADE picks, the output interface's: on a bridge of the policy, its gateway
+   * in the bridge's subnet; on any other interface, an address of the host outside every subnet.
+   */
+  private outInterfaceAddress(out: InterfaceValue | null | undefined): AddressSet {
+    if (out === undefined || out === null || this.host.routes.length === 0) return { within: null, except: [], local: true };
+    if ('name' in out) {
+      const bridged = this.host.routes.filter((route) => route.interface === out.name);
+      if (bridged.length > 0) return { within: bridged.map((route) => route.subnet), except: [], local: true };
+      if (!this.host.knownInterfaces.includes(out.name)) return { within: null, except: this.host.routes.map((route) => route.subnet), local: true };
+      return { within: null, except: [], local: true };
+    }
+    const elsewhere = this.host.knownInterfaces.every((name) => out.except.includes(name));
+    return { within: null, except: elsewhere ? this.host.routes.map((route) => route.subnet) : [], local: true };
+  }
+
   private policyVerdict(table: TableName, chain: Chain): TableVerdict {
     const decision: Decision = { table, chain, rule: null, verdict: chain.policy ?? 'unknown' };
     if (chain.policy === 'ACCEPT') return { kind: 'accept', decision };
@@ -497,7 +536,7 @@ class Tracer {
         break;
       }
       case 'MASQUERADE':
-        flow.source = { within: null, except: [], local: true };
+        flow.source = this.outInterfaceAddress(flow.outInterface);
         flow.snat = true;
         break;
       case 'NETMAP': {
@@ -514,6 +553,24 @@ class Tracer {
     const after = endpointText(flow, what);
     return { ...branch, flow, steps: push(branch.steps, { kind: 'rewrite', table, rule, what, from: before, to: after }) };
   }
+}
+
+/**
+ * Where the nat table would run for a new connection, conntrack maps an answer back instead: its
+ * destination before routing (PREROUTING, OUTPUT), its source on the way out (POSTROUTING, INPUT).
+ */
+function undoNat(branch: Branch, hook: Hook): Branch {
+  const undo = branch.flow.undoNat;
+  const what = hook === 'PREROUTING' || hook === 'OUTPUT' ? 'destination' : 'source';
+  const target = undo?.[what];
+  if (undo === undefined || target === undefined) return branch;
+  const flow = copyFlow(branch.flow);
+  const before = endpointText(flow, what);
+  flow[what] = target.address;
+  if (what === 'destination') flow.destinationPort = target.port;
+  else flow.sourcePort = target.port;
+  flow.undoNat = { ...undo, [what]: undefined };
+  return { ...branch, flow, steps: push(branch.steps, { kind: 'rewrite', table: 'nat', rule: null, what, from: before, to: endpointText(flow, what) }) };
 }
 
 const acceptOnly = new WeakMap<Chain, boolean>();

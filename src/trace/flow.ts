@@ -1,6 +1,6 @@
 import type { Family, TableName } from '../ast';
 import type { AddressSet, MaskedAddress } from './addresses';
-import type { ConnectionState, IcmpType, InterfaceValue } from './packet';
+import type { ConnectionState, IcmpType, InterfaceValue, Packet } from './packet';
 
 /** The packet while it crosses the host: the user's packet plus what the rules did to it so far. */
 export interface Flow {
@@ -16,7 +16,11 @@ export interface Flow {
   icmpType?: IcmpType;
   /** Ports an earlier undecided rule was assumed not to match, when the port itself is open. */
   excludedPorts: { sourcePort: ReadonlySet<number>; destinationPort: ReadonlySet<number> };
+  /** When a port is open but known to lie in a range (a client's ephemeral port), the range. */
+  portSpans: { sourcePort?: readonly [number, number]; destinationPort?: readonly [number, number] };
   state: ConnectionState;
+  /** For an answer: the NAT conntrack undoes on its way (Packet.undoNat), until it is undone. */
+  undoNat?: Packet['undoNat'];
   /** The packet's mark (0 when it enters); undefined once something the tracer cannot follow sets it. */
   mark: number | undefined;
   /** The connection's mark: 0 for a new connection, unknown for an existing one. */

@@ -77,7 +77,7 @@ function stepJson(step: Step, rule: (r: Rule) => { line: number; rule: string })
     case 'policy':
       return { step: 'policy', table: step.table, chain: step.chain.name, policy: step.verdict, line: step.chain.line };
     case 'rewrite':
-      return { step: 'rewrite', table: step.table, line: step.rule.line, field: step.what, from: step.from, to: step.to };
+      return { step: 'rewrite', table: step.table, line: step.rule?.line ?? null, field: step.what, from: step.from, to: step.to };
     case 'routing':
       return { step: 'routing', toHost: step.local, out: step.outInterface === undefined ? 'unknown' : step.outInterface === null ? null : interfaceJson(step.outInterface), note: step.note };
   }

@@ -81,7 +81,7 @@ function pathLines(steps: readonly Step[], where: (line: number) => string, rule
         lines.push(`    ${dim(`end of ${step.chain.name}: policy ${step.verdict}`)}`);
         break;
       case 'rewrite':
-        lines.push(`    ${' '.repeat(ruleWidth)}  ${step.what} ${step.from} → ${step.to}`);
+        lines.push(`    ${' '.repeat(ruleWidth)}  ${step.what} ${step.from} → ${step.to}${step.rule === null ? dim(' (conntrack undoes the NAT of the connection)') : ''}`);
         break;
       case 'routing':
         lines.push(`routing: ${step.note}`);

@@ -1,7 +1,7 @@
 import type { Family, Match, Parameter, Rule } from '../ast';
 import { canonicalProtocol, parseUnsigned } from '../parser/values';
 import {
-  addressIn, allOnes, LOOPBACK, maskedContains, maskedOverlap, MULTICAST, narrowAway, narrowTo, parseHostAddress, parseMasked, singleAddress,
+  addressIn, allOnes, describeAddressSet, LOOPBACK, maskedContains, maskedOverlap, MULTICAST, narrowAway, narrowTo, parseHostAddress, parseMasked, singleAddress,
   type AddressSet, type MaskedAddress, type Tristate,
 } from './addresses';
 import type { Flow, MatchHost } from './flow';
@@ -16,6 +16,13 @@ import type { ConnectionState, InterfaceValue } from './packet';
 export interface UnknownTest {
   /** What is not known, as a person would say it: "-m recent", "the destination port". */
   why: string;
+  /**
+   * For a match whose answer is the same each time it is asked about the same packet (an ipset,
+   * `-m string`, an unknown module), the match and the packet together: a walk that assumed it
+   * held once must assume so again. Matches with state of their own (`limit`, `recent`,
+   * `statistic` …) have none.
+   */
+  key?: string;
   narrow?: (flow: Flow) => void;
   narrowAway?: (flow: Flow) => void;
 }
@@ -144,8 +151,13 @@ const PORT_MODULES = new Set(['tcp', 'udp', 'sctp', 'udplite', 'dccp']);
 
 function compileMatch(match: Match, family: Family): Test {
   const label = `-m ${match.module}`;
-  if (!match.known) return () => ({ why: `${label} (a match ipt-lint does not know)` });
   if (match.module === 'comment') return () => 'yes';
+  if (!match.known || !UNDERSTOOD_MODULES.has(match.module)) {
+    const why = match.known ? label : `${label} (a match ipt-lint does not know)`;
+    if (VOLATILE_MODULES.has(match.module)) return () => ({ why });
+    const text = `${match.module}:${JSON.stringify(match.options.map((option) => [option.name, option.negated, option.values]))}`;
+    return (flow) => ({ why, key: `${text}|${packetFingerprint(flow)}` });
+  }
   const tests = match.options.map((option) => negated(compileOption(match.module, option.name, option.values, family, label), option.negated));
   return (flow, host) => {
     const unknowns: UnknownTest[] = [];
@@ -161,6 +173,18 @@ function compileMatch(match: Match, family: Family): Test {
       narrow: (f) => unknowns.forEach((unknown) => unknown.narrow?.(f)),
     };
   };
+}
+
+/** Modules whose options the tracer evaluates; any other module is an opaque yes-or-no. */
+const UNDERSTOOD_MODULES = new Set(['tcp', 'udp', 'sctp', 'udplite', 'dccp', 'multiport', 'icmp', 'icmp6', 'state', 'conntrack', 'addrtype', 'mark', 'connmark', 'iprange']);
+
+/** Matches that may answer differently each time, even for the same packet. */
+const VOLATILE_MODULES = new Set(['limit', 'hashlimit', 'statistic', 'recent', 'connlimit', 'quota', 'quota2', 'connbytes', 'nth', 'random', 'rateest']);
+
+/** Everything a match may look at that a walk can change (NAT, marks, routing). */
+function packetFingerprint(flow: Flow): string {
+  const iface = (value: Flow['inInterface'] | undefined): string => (value === null ? '-' : value === undefined ? '?' : 'name' in value ? value.name : `!${value.except.join(',')}`);
+  return [describeAddressSet(flow.source), describeAddressSet(flow.destination), flow.sourcePort, flow.destinationPort, iface(flow.inInterface), iface(flow.outInterface), flow.mark, flow.connmark].join('|');
 }
 
 function unknown(why: string): Test {
@@ -228,16 +252,20 @@ function portTest(text: string, field: 'destinationPort' | 'sourcePort'): Test {
   const single = ranges.length === 1 && ranges[0].first === ranges[0].last ? ranges[0].first : null;
   return (flow) => {
     const port = flow[field];
-    if (port === undefined) {
-      if (single === null) return { why: what };
-      if (flow.excludedPorts[field].has(single)) return 'no';
-      return {
-        why: what,
-        narrow: (f) => (f[field] = single),
-        narrowAway: (f) => (f.excludedPorts = { ...f.excludedPorts, [field]: new Set([...f.excludedPorts[field], single]) }),
-      };
+    if (port !== undefined) return ranges.some((range) => port >= range.first && port <= range.last) ? 'yes' : 'no';
+    const span = flow.portSpans[field];
+    if (span !== undefined) {
+      const [low, high] = span;
+      if (ranges.some((range) => range.first <= low && range.last >= high)) return 'yes';
+      if (ranges.every((range) => range.last < low || range.first > high)) return 'no';
     }
-    return ranges.some((range) => port >= range.first && port <= range.last) ? 'yes' : 'no';
+    if (single === null) return { why: what };
+    if (flow.excludedPorts[field].has(single)) return 'no';
+    return {
+      why: what,
+      narrow: (f) => (f[field] = single),
+      narrowAway: (f) => (f.excludedPorts = { ...f.excludedPorts, [field]: new Set([...f.excludedPorts[field], single]) }),
+    };
   };
 }
 

@@ -34,6 +34,17 @@ export interface Packet {
   icmpType?: IcmpType;
   /** When the destination port is open: ports it is known not to be (reach leaves published ports to their own rows). */
   excludedDestinationPorts?: readonly number[];
+  /** When a port is open, a range it is known to lie in: a client's ephemeral source port. */
+  sourcePortSpan?: readonly [number, number];
+  destinationPortSpan?: readonly [number, number];
+  /**
+   * For an answer in a NATed connection: the addresses conntrack puts back, the destination where
+   * nat PREROUTING/OUTPUT would run, the source where nat POSTROUTING/INPUT would.
+   */
+  undoNat?: {
+    destination?: { address: AddressSet; port?: number };
+    source?: { address: AddressSet; port?: number };
+  };
   /** Conntrack state; NEW when not given, which is what the NAT tables and reachability are about. */
   state: ConnectionState;
 }

@@ -5,6 +5,9 @@ import { tracePacket, type TraceOutcome } from './evaluate';
 import type { HostModel, IcmpType, InterfaceValue, Packet } from './packet';
 
 export const OUTSIDE = 'outside';
+
+/** Where a client's source port comes from: Linux's default ip_local_port_range. */
+export const EPHEMERAL_PORTS: readonly [number, number] = [32768, 60999];
 export const HOST = 'host';
 
 /** A place connections come from or go to: a Docker network of the policy, the outside world, or the host. */
@@ -121,6 +124,7 @@ export function connectionPacket(
     destination: address(to),
     protocol: icmp ? (family === 'ipv4' ? 'icmp' : 'ipv6-icmp') : protocol,
     destinationPort: icmp ? undefined : port,
+    sourcePortSpan: icmp ? undefined : EPHEMERAL_PORTS,
     excludedDestinationPorts: to.kind === 'host' && port === undefined ? publishedHostPorts.get(protocol) : undefined,
     icmpType: icmp ? echo : undefined,
     state: 'NEW',

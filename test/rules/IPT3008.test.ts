@@ -68,6 +68,20 @@ testPolicyRule(rule, LAYOUT_POLICY, {
   ],
 });
 
+test('a connection that must open needs its answers too: an ACCEPT one way in DOCKER-USER is not enough on 18.05-27.x', () => {
+  const oneWay = eraC({ user: ['-A DOCKER-USER -i docker0 -o br-web -j ACCEPT'] });
+  const policy: Policy = { docker: { networks: [DOCKER0, WEB], reach: [{ from: 'bridge', to: 'web', protocol: 'tcp', port: 5432 }] } };
+  const findings = lintWithPolicy(rule, oneWay, policy);
+  expect(findings.map((finding) => [finding.line, finding.message])).toEqual([
+    [
+      lineOf(oneWay, '-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP'),
+      'a new IPv4 connection from network bridge (docker0) to network web (br-web) (tcp port 5432) must get through (docker.reach[0]): its first packet does, but line 22 (`-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP`) drops the answers',
+    ],
+  ]);
+  const bothWays = eraC({ user: ['-A DOCKER-USER -i docker0 -o br-web -j ACCEPT', '-A DOCKER-USER -i br-web -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'] });
+  expect(lintWithPolicy(rule, bothWays, policy)).toEqual([]);
+});
+
 test('a finding names the line the answer depends on', () => {
   const [finding] = lintWithPolicy(rule, recentGuard, LAYOUT_POLICY);
   expect(finding.related).toEqual([{ line: lineOf(recentGuard, '-A DOCKER-USER -i docker0 -o br-web -m recent'), message: 'the answer depends on this rule' }]);

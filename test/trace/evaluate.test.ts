@@ -1,3 +1,7 @@
+import { parseDump } from '../../src/parser/parse-dump';
+import { tracePacket } from '../../src/trace/evaluate';
+import { hostModel, parsePacket } from '../../src/trace/packet-input';
+import { replyPacket } from '../../src/trace/reply';
 import { dump, summary, trace, verdictOf } from './helpers';
 
 const filter = (policy: { input?: string; forward?: string; output?: string }, ...rules: string[]): string =>
@@ -209,6 +213,28 @@ describe('three-valued outcomes', () => {
     expect(summary(trace(sets, forwarded))).toEqual(['DROP@5 if 5 holds', 'ACCEPT@FORWARD policy if 5 fails, 6 holds', 'ACCEPT@FORWARD policy if 5 fails, 6 fails']);
   });
 
+  test('the same ipset asked twice about the same packet answers the same: no impossible mix of answers', () => {
+    // Docker 28.0.0's FORWARD asks about docker-ext-bridges-v4 twice.
+    const text = filter(
+      { forward: 'DROP' },
+      '-A FORWARD -m set --match-set docker-ext-bridges-v4 dst -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-A FORWARD -m set --match-set docker-ext-bridges-v4 dst -j REJECT',
+    );
+    expect(summary(trace(text, { ...forwarded, state: 'ESTABLISHED' }))).toEqual(['ACCEPT@5 if 5 holds', 'DROP@FORWARD policy if 5 fails']);
+    // A rate limit may answer differently each time: both ways stay open.
+    const limits = filter({ forward: 'DROP' }, '-A FORWARD -m limit --limit 1/s -j LOG', '-A FORWARD -m limit --limit 1/s -j ACCEPT');
+    expect(summary(trace(limits, forwarded))).toHaveLength(4);
+  });
+
+  test('a source port known to be ephemeral decides rules on low ports', () => {
+    const text = filter({ forward: 'DROP' }, '-A FORWARD -p tcp -m tcp --sport 0:1023 -j REJECT', '-A FORWARD -p tcp -m tcp --sport 32768:60999 -j ACCEPT');
+    const parsed = parseDump(text).dump.rulesets[0];
+    const packet = parsePacket({ in: 'eth0', out: 'eth1', source: '10.0.0.1', destination: '10.0.0.2', protocol: 'tcp', destinationPort: 80 });
+    if (!packet.ok) throw new Error(packet.problem);
+    const outcomes = tracePacket(parsed, { ...packet.packet, sourcePortSpan: [32768, 60999] }, { localAddresses: [], routes: [], knownInterfaces: [] }).outcomes;
+    expect(outcomes.map((outcome) => `${outcome.verdict}@${outcome.decidedBy?.rule?.line}`)).toEqual(['ACCEPT@6']);
+  });
+
   test('past its branch budget the tracer says it cannot tell instead of answering from part of the ways', () => {
     const rules = Array.from({ length: 5000 }, (_, index) => `-A FORWARD -m recent --rcheck --name list${index} -j ACCEPT`);
     const result = trace(filter({ forward: 'DROP' }, ...rules), forwarded);
@@ -222,6 +248,38 @@ describe('three-valued outcomes', () => {
     // On the branch where port 80 was accepted, the packet's port is 80; where it was not, line 6 cannot match either.
     expect(summary(result)).toEqual(['ACCEPT@5 if 5 holds', 'DROP@FORWARD policy if 5 fails']);
     expect(result.outcomes[0].final.destinationPort).toBe(80);
+  });
+});
+
+describe('answers', () => {
+  test('the answer to a MASQUERADEd connection is addressed to the host until conntrack maps it back in nat PREROUTING', () => {
+    const text = dump(
+      '*raw',
+      ':PREROUTING ACCEPT [0:0]',
+      '-A PREROUTING -d 10.0.0.5/32 ! -i br0 -j DROP',
+      'COMMIT',
+      '*nat',
+      ':POSTROUTING ACCEPT [0:0]',
+      '-A POSTROUTING -s 10.0.0.0/24 ! -o br0 -j MASQUERADE',
+      'COMMIT',
+      '*filter',
+      ':FORWARD DROP [0:0]',
+      '-A FORWARD -i br0 -j ACCEPT',
+      '-A FORWARD -o br0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      'COMMIT',
+    );
+    const docker = { networks: [{ name: 'lan', bridge: 'br0', ipv4: ['10.0.0.0/24'] }] };
+    const there = trace(text, { in: 'br0', source: '10.0.0.5', destination: '203.0.113.1', destinationPort: 443, sourcePort: 40000, docker });
+    expect(verdictOf(there)).toBe('ACCEPT@11');
+    const answer = replyPacket(there.outcomes[0])!;
+    expect(answer).toMatchObject({ state: 'ESTABLISHED', sourcePort: 443, destinationPort: 40000, inInterface: { except: ['br0'] }, outInterface: { name: 'br0' } });
+    const ruleset = parseDump(text).dump.rulesets[0];
+    const host = hostModel('ipv4', [], docker);
+    if (typeof host === 'string') throw new Error(host);
+    const back = tracePacket(ruleset, answer, host);
+    // The raw DROP for the container's address does not see it: the answer still goes to the host's address there.
+    expect(back.outcomes.map((outcome) => `${outcome.verdict}@${outcome.decidedBy?.rule?.line}`)).toEqual(['ACCEPT@12']);
+    expect(back.outcomes[0].steps).toContainEqual(expect.objectContaining({ kind: 'rewrite', rule: null, what: 'destination', to: '10.0.0.5:40000' }));
   });
 });
 
@@ -275,7 +333,7 @@ describe('NAT and routing', () => {
     const result = trace(gateway, { in: 'br0', out: 'eth0', source: '10.0.0.5', destination: '203.0.113.1', destinationPort: 443, docker });
     expect(verdictOf(result)).toBe('ACCEPT@16');
     expect(result.outcomes[0].final.source.local).toBe(true);
-    expect(result.outcomes[0].steps.some((step) => step.kind === 'rewrite' && step.what === 'source' && step.rule.line === 8)).toBe(true);
+    expect(result.outcomes[0].steps.some((step) => step.kind === 'rewrite' && step.what === 'source' && step.rule?.line === 8)).toBe(true);
   });
 
   test('an output interface nobody can deduce leaves -o matches undecided', () => {
