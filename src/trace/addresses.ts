@@ -130,9 +130,30 @@ export function addressIn(net: MaskedAddress, set: AddressSet): Tristate {
   return answer;
 }
 
+const exceptIndexes = new WeakMap<AddressSet, { hosts: Set<bigint>; networks: MaskedAddress[] }>();
+
+/** The set's exclusions split into single addresses, looked up at once, and the rest. */
+function exceptIndex(set: AddressSet): { hosts: Set<bigint>; networks: MaskedAddress[] } {
+  let index = exceptIndexes.get(set);
+  if (index === undefined) {
+    index = { hosts: new Set(), networks: [] };
+    for (const excluded of set.except) {
+      if (excluded.mask === allOnes(excluded.family)) index.hosts.add(excluded.bits);
+      else index.networks.push(excluded);
+    }
+    exceptIndexes.set(set, index);
+  }
+  return index;
+}
+
 function computeAddressIn(net: MaskedAddress, set: AddressSet): Tristate {
   if (net.mask === 0n) return 'yes';
-  if (set.except.some((excluded) => maskedContains(excluded, net))) return 'no';
+  if (set.except.length > 0) {
+    // Only a single excluded address can hold a single address, so hosts need one lookup.
+    const { hosts, networks } = exceptIndex(set);
+    if (net.mask === allOnes(net.family) && hosts.has(net.bits)) return 'no';
+    if (networks.some((excluded) => maskedContains(excluded, net))) return 'no';
+  }
   if (set.within === null) return 'maybe';
   if (set.within.every((element) => maskedContains(net, element))) return 'yes';
   if (set.within.every((element) => !maskedOverlap(net, element))) return 'no';

@@ -46,6 +46,8 @@ export interface TraceOutcome {
   steps: Step[];
   /** The packet as it leaves, after NAT. */
   final: Flow;
+  /** Set by connection checks: this outcome is what happened to the connection's answer. */
+  answer?: boolean;
 }
 
 export interface TraceResult {
@@ -310,6 +312,8 @@ class Tracer {
         flow.outInterface = deduced.value;
         note = deduced.note;
       }
+      // The host sends from the address of the interface the packet leaves by.
+      if (fromHost && flow.source.local === true && flow.source.within === null) flow.source = this.outInterfaceAddress(flow.outInterface, flow.family);
       const conditions = condition === null ? base.conditions : push(base.conditions, condition);
       results.push({ ...base, flow, conditions, steps: push(base.steps, { kind: 'routing', local: toHost, outInterface: flow.outInterface, note }) });
     };
@@ -488,16 +492,18 @@ class Tracer {
    * The address MASQUERADE picks, the output interface's: on a bridge of the policy, its gateway
    * in the bridge's subnet; on any other interface, an address of the host outside every subnet.
    */
-  private outInterfaceAddress(out: InterfaceValue | null | undefined): AddressSet {
-    if (out === undefined || out === null || this.host.routes.length === 0) return { within: null, except: [], local: true };
+  private outInterfaceAddress(out: InterfaceValue | null | undefined, family: Flow['family']): AddressSet {
+    const notLocal = (this.host.notLocal ?? []).filter((address) => address.family === family);
+    const routes = this.host.routes.filter((route) => route.subnet.family === family);
+    if (out === undefined || out === null || routes.length === 0) return { within: null, except: notLocal, local: true };
     if ('name' in out) {
-      const bridged = this.host.routes.filter((route) => route.interface === out.name);
-      if (bridged.length > 0) return { within: bridged.map((route) => route.subnet), except: [], local: true };
-      if (!this.host.knownInterfaces.includes(out.name)) return { within: null, except: this.host.routes.map((route) => route.subnet), local: true };
-      return { within: null, except: [], local: true };
+      const bridged = routes.filter((route) => route.interface === out.name);
+      if (bridged.length > 0) return { within: bridged.map((route) => route.subnet), except: notLocal, local: true };
+      if (!this.host.knownInterfaces.includes(out.name)) return { within: null, except: routes.map((route) => route.subnet), local: true };
+      return { within: null, except: notLocal, local: true };
     }
     const elsewhere = this.host.knownInterfaces.every((name) => out.except.includes(name));
-    return { within: null, except: elsewhere ? this.host.routes.map((route) => route.subnet) : [], local: true };
+    return { within: null, except: elsewhere ? routes.map((route) => route.subnet) : notLocal, local: true };
   }
 
   private policyVerdict(table: TableName, chain: Chain): TableVerdict {
@@ -536,7 +542,7 @@ class Tracer {
         break;
       }
       case 'MASQUERADE':
-        flow.source = this.outInterfaceAddress(flow.outInterface);
+        flow.source = this.outInterfaceAddress(flow.outInterface, flow.family);
         flow.snat = true;
         break;
       case 'NETMAP': {

@@ -26,7 +26,7 @@ function tooltip(answers: { protocol: string; answer: ReachAnswer }[]): string {
   const lines: string[] = [];
   for (const { protocol, answer } of answers) {
     lines.push(`${protocol}: ${answer.result}`);
-    for (const decider of answer.deciders) lines.push(`  line ${decider.line}: ${decider.text} (${decider.verdict})`);
+    for (const decider of answer.deciders) lines.push(`  line ${decider.line}: ${decider.text} (${decider.verdict}${decider.answer ? ' of the answers' : ''})`);
     for (const condition of answer.conditions) lines.push(`  depends on ${condition}`);
   }
   return lines.join('\n');

@@ -89,7 +89,7 @@ function uniquePorts(matrix: ReachMatrix): ReachMatrix['published'][number]['por
 export function formatReachJson(report: ReachReport): string {
   const answer = (value: ReachAnswer): object => ({
     result: value.result,
-    decidedBy: value.deciders.map((decider) => ({ line: decider.line, rule: decider.rule === null ? null : decider.text, policy: decider.rule === null ? decider.text : null, verdict: decider.verdict })),
+    decidedBy: value.deciders.map((decider) => ({ line: decider.line, rule: decider.rule === null ? null : decider.text, policy: decider.rule === null ? decider.text : null, verdict: decider.verdict, answers: decider.answer })),
     dependsOn: value.conditions,
   });
   const document = {

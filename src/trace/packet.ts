@@ -57,6 +57,8 @@ export interface HostModel {
   routes: { subnet: MaskedAddress; interface: string; label: string }[];
   /** Interfaces that are not "outside": a packet routed anywhere else leaves by none of them. */
   knownInterfaces: string[];
+  /** Addresses known not to be the host's (containers), which no address of the host can be. */
+  notLocal?: MaskedAddress[];
 }
 
 export const EMPTY_HOST: HostModel = { localAddresses: [], routes: [], knownInterfaces: [] };

@@ -2,6 +2,7 @@ import type { Family, Rule, Ruleset } from '../ast';
 import type { DockerPolicy, PublishedPort } from '../policy/types';
 import { exactly, familyOf, LOOPBACK, parseHostAddress, parseMasked, type AddressSet, type MaskedAddress } from './addresses';
 import { tracePacket, type TraceOutcome } from './evaluate';
+import { replyPacket } from './reply';
 import type { HostModel, IcmpType, InterfaceValue, Packet } from './packet';
 
 export const OUTSIDE = 'outside';
@@ -32,6 +33,8 @@ export interface Decider {
   text: string;
   verdict: string;
   rule: Rule | null;
+  /** It decided about the connection's answers, not its first packet. */
+  answer: boolean;
 }
 
 export interface ReachAnswer {
@@ -68,6 +71,8 @@ export interface ReachOptions {
   localAddresses?: readonly string[];
   /** A container port to ask about instead of "any port": answers then hold for that port alone. */
   port?: number;
+  /** The published ports to give rows of their own (default: all of the policy's). */
+  publishedRows?: readonly PublishedPort[];
 }
 
 /** The endpoints of one family: every policy network that carries it, then outside and the host. */
@@ -100,7 +105,11 @@ export function policyHost(docker: DockerPolicy, family: Family, localAddresses:
   for (const endpoint of endpointsOf(docker, family)) {
     for (const subnet of endpoint.subnets) routes.push({ subnet, interface: endpoint.bridge!, label: `network ${endpoint.name}` });
   }
-  return { localAddresses: locals, routes, knownInterfaces: [...new Set(docker.networks.map((network) => network.bridge))] };
+  const containers = (docker.published ?? [])
+    .filter((port) => familyOf(port.container) === family)
+    .map((port) => parseHostAddress(port.container, family))
+    .filter((address): address is MaskedAddress => address !== null);
+  return { localAddresses: locals, routes, knownInterfaces: [...new Set(docker.networks.map((network) => network.bridge))], notLocal: containers };
 }
 
 /** The packet for a new connection from one endpoint to another, with what is left open left open. */
@@ -153,8 +162,53 @@ function endpointValues(all: readonly Endpoint[], family: Family): { bridges: st
 
 /** The answer for one packet: allowed when every way through accepts it, denied when every way drops it. */
 export function answerFor(ruleset: Ruleset, packet: Packet, host: HostModel): ReachAnswer {
-  const outcomes = tracePacket(ruleset, packet, host, { verdictsOnly: true }).outcomes;
-  return summarize(outcomes);
+  return summarize(connectionOutcomes(ruleset, packet, host));
+}
+
+/** The answers of this many ways through are traced; more ways than that are rare outside kube-proxy. */
+const MAX_ANSWERS_TRACED = 16;
+
+const beforeNat = new WeakMap<Ruleset, boolean>();
+
+function seesAnswersBeforeNat(ruleset: Ruleset): boolean {
+  let known = beforeNat.get(ruleset);
+  if (known === undefined) {
+    known = ruleset.tables.some(
+      (table) => (table.name === 'raw' || table.name === 'mangle') && table.chains.some((chain) => chain.name === 'PREROUTING' && (chain.rules.length > 0 || chain.policy !== 'ACCEPT')),
+    );
+    beforeNat.set(ruleset, known);
+  }
+  return known;
+}
+
+/**
+ * How a connection fares: the first packet's outcomes, where each one that gets through is
+ * replaced by what happens to its answers (a connection whose answers are dropped does not open).
+ */
+export function connectionOutcomes(ruleset: Ruleset, packet: Packet, host: HostModel): TraceOutcome[] {
+  let first = tracePacket(ruleset, packet, host, { verdictsOnly: true }).outcomes;
+  if (!first.some((outcome) => outcome.verdict === 'ACCEPT') || first.length > MAX_ANSWERS_TRACED) return first;
+  // Answers go to what the first packet left as, and only the raw and mangle PREROUTING chains see
+  // that address before conntrack maps it back: when they hold rules, the POSTROUTING NAT is needed.
+  if (seesAnswersBeforeNat(ruleset)) first = tracePacket(ruleset, packet, host).outcomes;
+  const result: TraceOutcome[] = [];
+  for (const outcome of first) {
+    const answer = outcome.verdict === 'ACCEPT' ? replyPacket(outcome) : null;
+    if (answer === null) {
+      result.push(outcome);
+      continue;
+    }
+    const answers = tracePacket(ruleset, answer, host, { verdictsOnly: true }).outcomes;
+    if (answers.every((back) => back.verdict === 'ACCEPT')) {
+      result.push(outcome);
+      continue;
+    }
+    for (const back of answers) {
+      if (back.verdict === 'ACCEPT') result.push({ ...outcome, conditions: [...outcome.conditions, ...back.conditions] });
+      else result.push({ ...back, answer: true, conditions: [...outcome.conditions, ...back.conditions] });
+    }
+  }
+  return result;
 }
 
 export function summarize(outcomes: TraceOutcome[]): ReachAnswer {
@@ -167,9 +221,9 @@ export function summarize(outcomes: TraceOutcome[]): ReachAnswer {
     if (decision === null) continue;
     const decider: Decider =
       decision.rule === null
-        ? { line: decision.chain.line, text: `policy ${decision.verdict} of ${decision.table} ${decision.chain.name}`, verdict: decision.verdict, rule: null }
-        : { line: decision.rule.line, text: decision.rule.raw.trim(), verdict: outcome.verdict === 'UNKNOWN' ? decision.verdict : outcome.verdict, rule: decision.rule };
-    deciders.set(`${decider.line}|${decider.verdict}`, decider);
+        ? { line: decision.chain.line, text: `policy ${decision.verdict} of ${decision.table} ${decision.chain.name}`, verdict: decision.verdict, rule: null, answer: outcome.answer === true }
+        : { line: decision.rule.line, text: decision.rule.raw.trim(), verdict: outcome.verdict === 'UNKNOWN' ? decision.verdict : outcome.verdict, rule: decision.rule, answer: outcome.answer === true };
+    deciders.set(`${decider.line}|${decider.verdict}|${decider.answer}`, decider);
   }
   const conditions = new Set<string>();
   if (result === 'depends' || result === 'unknown') {
@@ -208,7 +262,7 @@ export function reachability(ruleset: Ruleset, docker: DockerPolicy, options: Re
     }
   }
   const published: PublishedReach[] = [];
-  for (const port of docker.published ?? []) {
+  for (const port of options.publishedRows ?? docker.published ?? []) {
     if (familyOf(port.container) !== family) continue;
     for (const from of endpoints) {
       if (from.kind === 'host') continue;

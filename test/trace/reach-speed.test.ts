@@ -7,7 +7,8 @@ test('reach over a 10k-rule Docker dump with 50 networks takes a few seconds at 
   expect(rules).toBeGreaterThan(9000);
   const ruleset = parseDump(text).dump.rulesets[0];
   const started = Date.now();
-  const matrix = reachability(ruleset, { ...policy, published: policy.published!.slice(0, 20) });
+  // Every published port keeps its host port out of the matrix; 20 of them get rows of their own.
+  const matrix = reachability(ruleset, policy, { publishedRows: policy.published!.slice(0, 20) });
   const elapsed = Date.now() - started;
   console.log(`reach: ${rules} rules, ${matrix.cells.length} cells, ${matrix.published.length} published rows in ${elapsed} ms`);
   expect(matrix.cells.find((cell) => cell.from === 'net1' && cell.to === 'net2')?.protocols.tcp.result).toBe('denied');

@@ -71,6 +71,14 @@ describe('reachability on real Docker 20.10 dumps (samples/docker-20.10)', () =>
     });
   });
 
+  test('a connection is allowed only when its answers get back: an ACCEPT one way in DOCKER-USER does not open it', () => {
+    const docker = samplePolicy('default-usernet').docker!;
+    const oneWay = sampleDump('default-usernet').replace('-A DOCKER-USER -j RETURN', '-A DOCKER-USER -i docker0 -o br-53dbd5c4b691 -j ACCEPT\n-A DOCKER-USER -j RETURN');
+    const cell = matrixOf(oneWay, docker).cells.find((candidate) => candidate.from === 'bridge' && candidate.to === 'web')!;
+    expect(cell.protocols.tcp.result).toBe('denied');
+    expect(cell.protocols.tcp.deciders.map((decider) => [decider.line, decider.answer])).toEqual([[26, true]]);
+  });
+
   test('IPv6 networks have a matrix of their own', () => {
     const docker = samplePolicy('dual-stack').docker!;
     const matrix = matrixOf(sampleDump('dual-stack'), docker, 'ipv6');
@@ -97,7 +105,7 @@ describe('ipt-lint reach', () => {
     expect(result.status).toBe(0);
     const json = JSON.parse(result.stdout);
     const cell = json.families[0].matrix.find((entry: { from: string; to: string }) => entry.from === 'bridge' && entry.to === 'web');
-    expect(cell.protocols.tcp).toEqual({ result: 'denied', decidedBy: [{ line: 25, rule: '-A DOCKER-ISOLATION-STAGE-2 -o br-53dbd5c4b691 -j DROP', policy: null, verdict: 'DROP' }], dependsOn: [] });
+    expect(cell.protocols.tcp).toEqual({ result: 'denied', decidedBy: [{ line: 25, rule: '-A DOCKER-ISOLATION-STAGE-2 -o br-53dbd5c4b691 -j DROP', policy: null, verdict: 'DROP', answers: false }], dependsOn: [] });
   });
 
   test('html: one self-contained page, coloured cells with the deciding rule in a tooltip', () => {
