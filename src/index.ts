@@ -20,3 +20,10 @@ export { captureLive, LiveCaptureError } from './live/iptables';
 export type { LiveCapture, LiveRules, Backend } from './live/iptables';
 export { takeSnapshot, SnapshotError, SNAPSHOT_FILES } from './live/snapshot';
 export type { SnapshotManifest, SnapshotOptions, SnapshotResult } from './live/snapshot';
+// Packets through the rules: `ipt-lint trace` and `ipt-lint reach`.
+export { tracePacket } from './trace/evaluate';
+export type { TraceResult, TraceOutcome, Step, Condition, Decision } from './trace/evaluate';
+export { parsePacket, hostModel } from './trace/packet-input';
+export type { PacketInput } from './trace/packet-input';
+export { reachability } from './trace/reach';
+export type { ReachMatrix, ReachCell, ReachAnswer } from './trace/reach';

@@ -4,6 +4,8 @@ import { diffCommand } from './diff-command';
 import { explainCommand } from './explain-command';
 import { lintCommand } from './lint-command';
 import { parseCommand } from './parse-command';
+import { reachCommand } from './reach-command';
+import { traceCommand } from './trace-command';
 import { EXIT, STDIN_ARGUMENT, TroubleError, UsageError } from './exit-codes';
 
 /** Runs the CLI and resolves to the process exit code. */
@@ -21,6 +23,8 @@ export async function main(rawArgv: string[]): Promise<number> {
       .command(parseCommand((code) => (exitCode = code)))
       .command(diffCommand((code) => (exitCode = code)))
       .command(explainCommand((code) => (exitCode = code)))
+      .command(traceCommand((code) => (exitCode = code)))
+      .command(reachCommand((code) => (exitCode = code)))
       .command((await import('./policy-command')).policyCommand((code) => (exitCode = code)))
       .command((await import('./snapshot-command')).snapshotCommand((code) => (exitCode = code)))
       .command((await import('./graph-command')).graphCommand((code) => (exitCode = code)))

@@ -68,6 +68,20 @@ function dockerProblems(docker: unknown): PolicyProblem[] {
       if (typeof pair[0] === 'string' && pair[0] === pair[1]) problems.push({ path: ['docker', 'isolate', index], message: 'names the same network twice; isolation is between two different networks' });
     });
   }
+  for (const key of ['reach', 'deny'] as const) {
+    forEachRecord(docker[key], (connection, index) => {
+      const at: PathSegment[] = ['docker', key, index];
+      for (const side of ['from', 'to'] as const) {
+        const name = connection[side];
+        if (typeof name !== 'string' || name === 'outside' || name === 'host') continue;
+        if (!byName.has(name)) problems.push({ path: [...at, side], message: `${JSON.stringify(name)} is not a network of docker.networks, nor \`outside\` or \`host\`` });
+      }
+      if (connection.from === connection.to && (connection.from === 'outside' || connection.from === 'host')) {
+        problems.push({ path: at, message: `a connection from ${connection.from} to ${connection.from} does not cross the host's firewall the way the others do; name two different endpoints` });
+      }
+      if (connection.protocol === 'icmp' && connection.port !== undefined) problems.push({ path: [...at, 'port'], message: 'ICMP has no ports; leave out `port` or choose tcp, udp or sctp' });
+    });
+  }
   return problems;
 }
 

@@ -25,8 +25,23 @@ export interface DockerPolicy {
   published?: PublishedPort[];
   /** Pairs of network names that must not reach each other; 'all' (the default) means every pair of bridge networks. */
   isolate?: 'all' | [string, string][];
+  /** New connections that must get through (IPT3008). */
+  reach?: ConnectionRequirement[];
+  /** New connections that must not get through (IPT3008). */
+  deny?: ConnectionRequirement[];
   /** FORWARD must jump to DOCKER-USER first (default true). */
   dockerUser?: boolean;
+}
+
+/** A connection a policy wants to get through or to be stopped, checked by tracing it. */
+export interface ConnectionRequirement {
+  /** A network name, `outside` or `host`. */
+  from: string;
+  to: string;
+  /** tcp, udp and ICMP echo when absent. */
+  protocol?: 'tcp' | 'udp' | 'sctp' | 'icmp';
+  /** Destination port: a container port for a network, a host port for `host`. */
+  port?: number;
 }
 
 export interface DockerNetwork {

@@ -171,7 +171,7 @@ function dockerWith(extra: string): string {
 describe('every problem, by its path in the file', () => {
   const cases: [string, string, string[]][] = [
     ['unknown top-level key, with a suggestion', 'dockr:\n  networks: []\n', ['p.yaml:1:1: dockr: unknown key (did you mean "docker"?)']],
-    ['unknown key without a close match lists the known ones', 'docker:\n  networks: []\n  zzz: 1\n', ['p.yaml:3:3: docker.zzz: unknown key; the keys here are era, networks, published, isolate, dockerUser']],
+    ['unknown key without a close match lists the known ones', 'docker:\n  networks: []\n  zzz: 1\n', ['p.yaml:3:3: docker.zzz: unknown key; the keys here are era, networks, published, isolate, reach, deny, dockerUser']],
     [
       'unknown key in a list entry',
       'docker:\n  networks:\n    - name: web\n      bridge: br-web\n    - name: db\n      brige: br-db\n',
@@ -314,6 +314,15 @@ describe('every problem, by its path in the file', () => {
       'isolate: unknown networks, a network paired with itself',
       dockerWith('  isolate: [[web, dbx], [db, db]]\n'),
       ['p.yaml:10:19: docker.isolate[0][1]: no network named "dbx" in docker.networks (did you mean "db"?)', 'p.yaml:10:25: docker.isolate[1]: names the same network twice; isolation is between two different networks'],
+    ],
+    [
+      'reach and deny: unknown endpoints, outside to outside, a port for ICMP',
+      dockerWith('  reach: [{from: web, to: dbx}, {from: outside, to: outside}]\n  deny: [{from: host, to: db, protocol: icmp, port: 80}]\n'),
+      [
+        'p.yaml:10:27: docker.reach[0].to: "dbx" is not a network of docker.networks, nor `outside` or `host`',
+        'p.yaml:10:33: docker.reach[1]: a connection from outside to outside does not cross the host\'s firewall the way the others do; name two different endpoints',
+        'p.yaml:11:53: docker.deny[0].port: ICMP has no ports; leave out `port` or choose tcp, udp or sctp',
+      ],
     ],
   ];
 

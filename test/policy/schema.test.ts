@@ -3,7 +3,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
 import type { Family, Severity, TableName } from '../../src/ast';
 import schema from '../../src/policy/schema.json';
-import type { ChainRequirement, DockerEra, DockerNetwork, DockerPolicy, Policy, PublishedPort, RuleRequirement } from '../../src/policy/types';
+import type { ChainRequirement, ConnectionRequirement, DockerEra, DockerNetwork, DockerPolicy, Policy, PublishedPort, RuleRequirement } from '../../src/policy/types';
 
 interface SchemaNode {
   type?: string;
@@ -26,6 +26,7 @@ const objects: Record<string, SchemaNode> = {
   PublishedPort: docker.properties!.published.items!,
   ChainRequirement: root.properties!.chains.items!,
   RuleRequirement: root.properties!.rules.items!,
+  ConnectionRequirement: docker.properties!.reach.items!,
 };
 
 /** Every object schema with named keys, by its path, for the structural checks. */
@@ -56,7 +57,7 @@ type Keys<T> = { all: Record<keyof T, true>; required: Record<RequiredKeys<T>, t
 
 const typeKeys: Record<string, { all: Record<string, true>; required: Record<string, true> }> = {
   Policy: { all: { docker: true, chains: true, rules: true, severity: true }, required: {} } satisfies Keys<Policy>,
-  DockerPolicy: { all: { era: true, networks: true, published: true, isolate: true, dockerUser: true }, required: { networks: true } } satisfies Keys<DockerPolicy>,
+  DockerPolicy: { all: { era: true, networks: true, published: true, isolate: true, reach: true, deny: true, dockerUser: true }, required: { networks: true } } satisfies Keys<DockerPolicy>,
   DockerNetwork: {
     all: { name: true, bridge: true, ipv4: true, ipv6: true, icc: true, masquerade: true, internal: true, hostBinding: true },
     required: { name: true, bridge: true },
@@ -67,6 +68,7 @@ const typeKeys: Record<string, { all: Record<string, true>; required: Record<str
   } satisfies Keys<PublishedPort>,
   ChainRequirement: { all: { table: true, chain: true, policy: true, family: true }, required: { table: true, chain: true } } satisfies Keys<ChainRequirement>,
   RuleRequirement: { all: { table: true, chain: true, rule: true, present: true, family: true }, required: { table: true, chain: true, rule: true, present: true } } satisfies Keys<RuleRequirement>,
+  ConnectionRequirement: { all: { from: true, to: true, protocol: true, port: true }, required: { from: true, to: true } } satisfies Keys<ConnectionRequirement>,
 };
 
 test.each(Object.keys(objects))('%s in types.ts has the keys, and the required keys, of the schema', (name) => {
@@ -89,6 +91,9 @@ test('the enums of the schema are the unions of types.ts', () => {
   same(root.$defs.family.enum, families);
   same(objects.ChainRequirement.properties!.policy.enum, policies);
   same(root.$defs.severityLevel.enum, levels);
+  const connectionProtocols: Record<NonNullable<ConnectionRequirement['protocol']>, true> = { tcp: true, udp: true, sctp: true, icmp: true };
+  same(objects.ConnectionRequirement.properties!.protocol.enum, connectionProtocols);
+  expect(docker.properties!.deny.items).toEqual(docker.properties!.reach.items);
 });
 
 describe('address patterns agree with Node.js net.isIPv4 / net.isIPv6', () => {
