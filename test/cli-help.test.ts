@@ -22,7 +22,7 @@ describe('help, version and completion', () => {
   const commands = listedCommands();
 
   test('the top-level help lists every command', () => {
-    expect(commands.map((command) => command.join(' '))).toEqual(['lint', 'parse', 'diff', 'explain', 'policy', 'policy from-docker', 'snapshot', 'graph', 'completion']);
+    expect(commands.map((command) => command.join(' '))).toEqual(['lint', 'parse', 'diff', 'trace', 'reach', 'explain', 'policy', 'policy from-docker', 'snapshot', 'graph', 'completion']);
   });
 
   test.each([[[] as string[]], ...commands.map((command) => [command])])('ipt-lint %s --help: exit 0, with examples', (command) => {
