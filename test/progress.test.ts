@@ -101,6 +101,14 @@ describeWithScript('progress on a real pseudo-terminal against a pipe', () => {
     expect(terminal).toContain('ipt-lint: reading');
   });
 
+  test('reach on a terminal: progress while tracing the matrix, cleared at the end', () => {
+    const samples = join(__dirname, '..', 'samples', 'docker-20.10');
+    const { status, terminal } = onTerminal(['reach', join(samples, 'default-usernet.v4'), '--policy', join(samples, 'default-usernet.policy.yaml')], fast, join(dir, 'reach.txt'));
+    expect(status).toBe(0);
+    expect(terminal).toMatch(/ipt-lint: tracing ipv4 connections \d+%/);
+    expect(terminal.endsWith(CLEAR)).toBe(true);
+  });
+
   test.each([
     ['CI is set', ['lint', '--format', 'json'], { CI: '1' }],
     ['--no-progress is given', ['lint', '--no-progress', '--format', 'json'], {}],

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { formatDiagnostic } from '../diagnostics';
+import { progressFor } from '../output/progress';
 import { readDumpFile } from '../read-input';
 import { formatReachHtml } from '../trace/format-reach-html';
 import { formatReachJson, formatReachText, type ReachReport } from '../trace/format-reach';
@@ -13,6 +14,7 @@ interface ReachArgs {
   format: 'text' | 'json' | 'html';
   'local-address'?: string[];
   color?: boolean;
+  progress: boolean;
 }
 
 export function reachCommand(setExitCode: (code: number) => void): CommandModule<object, ReachArgs> {
@@ -34,15 +36,22 @@ export function reachCommand(setExitCode: (code: number) => void): CommandModule
       const docker = policy?.docker;
       if (docker === undefined) throw new UsageError(`policy ${args.policy} has no docker section: reach needs its networks`);
       const file = args.file === STDIN_ARGUMENT ? '-' : args.file;
-      const { dump, diagnostics } = readDumpFile(file);
+      const progress = progressFor(process.stderr, { enabled: args.progress });
+      let report: ReachReport;
+      const { dump, diagnostics } = readDumpFile(file, { onProgress: progress.track(`reading ${file === '-' ? 'standard input' : file}`) });
       const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
       if (errors.length > 0) {
+        progress.finish();
         for (const diagnostic of errors) process.stderr.write(formatDiagnostic(diagnostic) + '\n');
         setExitCode(EXIT.trouble);
         return;
       }
       const shown = file === '-' ? 'stdin' : file;
-      const report: ReachReport = { file: shown, matrices: dump.rulesets.map((ruleset) => reachability(ruleset, docker, { localAddresses: args['local-address'] })) };
+      try {
+        report = { file: shown, matrices: dump.rulesets.map((ruleset) => reachability(ruleset, docker, { localAddresses: args['local-address'], onProgress: progress.track(`tracing ${ruleset.family} connections`) })) };
+      } finally {
+        progress.finish();
+      }
       if (report.matrices.length === 0) {
         process.stderr.write(`ipt-lint: ${shown} holds no rules\n`);
         setExitCode(EXIT.trouble);

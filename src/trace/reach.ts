@@ -73,6 +73,8 @@ export interface ReachOptions {
   port?: number;
   /** The published ports to give rows of their own (default: all of the policy's). */
   publishedRows?: readonly PublishedPort[];
+  /** Told after each traced cell and row, for a progress line. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** The endpoints of one family: every policy network that carries it, then outside and the host. */
@@ -252,9 +254,13 @@ export function reachability(ruleset: Ruleset, docker: DockerPolicy, options: Re
     if (familyOf(port.container) !== family) continue;
     publishedHostPorts.set(port.protocol, [...(publishedHostPorts.get(port.protocol) ?? []), port.hostPort]);
   }
+  const rows = (options.publishedRows ?? docker.published ?? []).filter((port) => familyOf(port.container) === family);
+  const total = endpoints.length * endpoints.length + rows.length * endpoints.length;
+  let done = 0;
   const cells: ReachCell[] = [];
   for (const from of endpoints) {
     for (const to of endpoints) {
+      options.onProgress?.(++done, total);
       if (from.kind !== 'network' && from.kind === to.kind) continue;
       const protocols = {} as Record<ReachProtocol, ReachAnswer>;
       for (const protocol of REACH_PROTOCOLS) protocols[protocol] = answerFor(ruleset, connectionPacket(from, to, endpoints, family, protocol, options.port, publishedHostPorts), host);
@@ -262,9 +268,9 @@ export function reachability(ruleset: Ruleset, docker: DockerPolicy, options: Re
     }
   }
   const published: PublishedReach[] = [];
-  for (const port of options.publishedRows ?? docker.published ?? []) {
-    if (familyOf(port.container) !== family) continue;
+  for (const port of rows) {
     for (const from of endpoints) {
+      options.onProgress?.(++done, total);
       if (from.kind === 'host') continue;
       const packet = publishedPortPacket(port, from, endpoints, family);
       const answer = answerFor(ruleset, packet, host);
