@@ -1,12 +1,32 @@
-import yargs from 'yargs';
-import { completionCommand } from './completion-command';
-import { diffCommand } from './diff-command';
-import { explainCommand } from './explain-command';
-import { lintCommand } from './lint-command';
-import { parseCommand } from './parse-command';
-import { reachCommand } from './reach-command';
-import { traceCommand } from './trace-command';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { EXIT, STDIN_ARGUMENT, TroubleError, UsageError } from './exit-codes';
+
+type SetExitCode = (code: number) => void;
+/** Each command has its own argument type; yargs only passes them through. */
+type CommandLoader = (setExitCode: SetExitCode, cli: Argv) => Promise<CommandModule<object, any>>;
+
+/** Every command, in the order `--help` lists them, each loaded with the modules it uses only when needed. */
+const COMMANDS: ReadonlyArray<[name: string, load: CommandLoader]> = [
+  ['lint', async (set) => (await import('./lint-command')).lintCommand(set)],
+  ['parse', async (set) => (await import('./parse-command')).parseCommand(set)],
+  ['diff', async (set) => (await import('./diff-command')).diffCommand(set)],
+  ['trace', async (set) => (await import('./trace-command')).traceCommand(set)],
+  ['reach', async (set) => (await import('./reach-command')).reachCommand(set)],
+  ['explain', async (set) => (await import('./explain-command')).explainCommand(set)],
+  ['policy', async (set) => (await import('./policy-command')).policyCommand(set)],
+  ['snapshot', async (set) => (await import('./snapshot-command')).snapshotCommand(set)],
+  ['graph', async (set) => (await import('./graph-command')).graphCommand(set)],
+  ['completion', async (set, cli) => (await import('./completion-command')).completionCommand(() => cli.showCompletionScript(), set)],
+];
+
+/**
+ * The commands to register: only the one named first on the command line, since loading all of
+ * them costs a noticeable part of a small run; all of them for help, completion and typos.
+ */
+function commandsFor(rawArgv: readonly string[]): ReadonlyArray<[string, CommandLoader]> {
+  const named = COMMANDS.find(([name]) => name === rawArgv[0]);
+  return named !== undefined && !rawArgv.includes('--get-yargs-completions') ? [named] : COMMANDS;
+}
 
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(rawArgv: string[]): Promise<number> {
@@ -16,19 +36,10 @@ export async function main(rawArgv: string[]): Promise<number> {
   try {
     let exitCode: number = EXIT.ok;
     const cli = yargs(argv);
+    for (const [, load] of commandsFor(rawArgv)) cli.command(await load((code) => (exitCode = code), cli));
     await cli
       .scriptName('ipt-lint')
       .usage('$0 <command> [options]\n\nParse, lint, diff and trace iptables-save dumps.')
-      .command(lintCommand((code) => (exitCode = code)))
-      .command(parseCommand((code) => (exitCode = code)))
-      .command(diffCommand((code) => (exitCode = code)))
-      .command(traceCommand((code) => (exitCode = code)))
-      .command(reachCommand((code) => (exitCode = code)))
-      .command(explainCommand((code) => (exitCode = code)))
-      .command((await import('./policy-command')).policyCommand((code) => (exitCode = code)))
-      .command((await import('./snapshot-command')).snapshotCommand((code) => (exitCode = code)))
-      .command((await import('./graph-command')).graphCommand((code) => (exitCode = code)))
-      .command(completionCommand(() => cli.showCompletionScript(), (code) => (exitCode = code)))
       .option('debug', { type: 'boolean', description: 'Show stack traces of internal errors', global: true })
       .option('progress', { type: 'boolean', default: true, description: 'Show progress on a terminal when work takes over a second (never when piped or in CI)', global: true })
       .example('$0 lint --policy .ipt-lint.yaml rules.v4 rules.v6', 'Check saved dumps against a policy')
