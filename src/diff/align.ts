@@ -33,7 +33,7 @@ export function alignSequences(before: readonly string[], after: readonly string
       if (a1 > lastA && b1 > lastB) stack.push([lastA, a1, lastB, b1]);
       continue;
     }
-    alignWithoutAnchors(before, after, a0, a1, b0, b1, pairs);
+    alignWithoutAnchors(before, after, { a0, a1, b0, b1 }, pairs);
   }
   return pairs.sort((x, y) => x[0] - y[0]);
 }
@@ -79,18 +79,19 @@ function longestIncreasingByAfter(pairs: Array<[number, number]>): Array<[number
   return result;
 }
 
-function alignWithoutAnchors(
-  before: readonly string[],
-  after: readonly string[],
-  a0: number,
-  a1: number,
-  b0: number,
-  b1: number,
-  pairs: Array<[number, number]>,
-): void {
+/** A stretch of both sequences: `before[a0..a1)` against `after[b0..b1)`. */
+interface Stretch {
+  a0: number;
+  a1: number;
+  b0: number;
+  b1: number;
+}
+
+function alignWithoutAnchors(before: readonly string[], after: readonly string[], stretch: Stretch, pairs: Array<[number, number]>): void {
+  const { a0, a1, b0, b1 } = stretch;
   const changes = diffArrays(before.slice(a0, a1), after.slice(b0, b1), { maxEditLength: MAX_MYERS_EDITS });
   if (changes === undefined) {
-    alignGreedily(before, after, a0, a1, b0, b1, pairs);
+    alignGreedily(before, after, stretch, pairs);
     return;
   }
   let a = a0;
@@ -103,15 +104,7 @@ function alignWithoutAnchors(
 }
 
 /** Each item matches the next unused equal item on the other side: linear, not minimal, only for stretches Myers gives up on. */
-function alignGreedily(
-  before: readonly string[],
-  after: readonly string[],
-  a0: number,
-  a1: number,
-  b0: number,
-  b1: number,
-  pairs: Array<[number, number]>,
-): void {
+function alignGreedily(before: readonly string[], after: readonly string[], { a0, a1, b0, b1 }: Stretch, pairs: Array<[number, number]>): void {
   const positions = new Map<string, number[]>();
   for (let j = b1 - 1; j >= b0; j--) {
     const list = positions.get(after[j]);

@@ -188,6 +188,7 @@ export function formatBits(bits: bigint, family: Family): string {
   }
   const groups: string[] = [];
   for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(((bits >> shift) & 0xffffn).toString(16));
+  // The longest run of zero groups becomes `::`, as inet_ntop prints it.
   let bestStart = -1;
   let bestLength = 1;
   for (let start = 0; start < 8; ) {

@@ -1,5 +1,6 @@
 import type { Family } from '../../ast';
 import { parseIPv4, parseIPv6 } from '../../parser/values';
+import { formatBits } from '../../trace/addresses';
 
 /** A network in CIDR form: the masked address as one integer, so that containment is two shifts. */
 export interface Prefix {
@@ -51,26 +52,7 @@ export function prefixesOverlap(a: Prefix, b: Prefix): boolean {
 }
 
 export function formatPrefix(prefix: Prefix): string {
-  if (prefix.family === 'ipv4') {
-    const value = Number(prefix.bits);
-    return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}/${prefix.length}`;
-  }
-  const groups: string[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(((prefix.bits >> shift) & 0xffffn).toString(16));
-  // The longest run of zero groups becomes `::`, as inet_ntop prints it.
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let start = 0; start < 8; ) {
-    let end = start;
-    while (end < 8 && groups[end] === '0') end++;
-    if (end - start > bestLength) {
-      bestStart = start;
-      bestLength = end - start;
-    }
-    start = end === start ? start + 1 : end;
-  }
-  const text = bestStart < 0 ? groups.join(':') : `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
-  return `${text}/${prefix.length}`;
+  return `${formatBits(prefix.bits, prefix.family)}/${prefix.length}`;
 }
 
 /** The family an address is written in: a colon means IPv6. */
