@@ -48,8 +48,9 @@ export interface Cover {
   sameVerdict: boolean;
 }
 
-/** Too many pieces left over: the analysis gives up on the rule rather than take long. */
+/** Too many pieces left over, or cut too often: the analysis gives up on the rule (and reports nothing) rather than take long. */
 const MAX_PIECES = 4096;
+const MAX_WORK = 50_000;
 
 const analysed = new WeakMap<Chain, Map<Rule, Cover>>();
 
@@ -128,17 +129,39 @@ function analyseFamily(chain: Chain, family: Family): Map<Rule, FamilyCover> {
 }
 
 /** The earlier rules that take a piece of `box`, when together they take all of it; null otherwise. */
-function cover(box: Box, candidates: readonly Coverer[]): Rule[] | null {
+function cover(box: Box, candidates: readonly (readonly Coverer[])[]): Rule[] | null {
+  const meeting: Coverer[] = [];
+  for (const list of candidates) for (const candidate of list) if (intersects(box, candidate.box)) meeting.push(candidate);
+  meeting.sort((a, b) => a.order - b.order);
+  if (meeting.length === 0 || !projectionsCovered(box, meeting)) return null;
   let pieces: Box[] = [box];
+  let work = 0;
   const used: Rule[] = [];
-  for (const candidate of candidates) {
+  for (const candidate of meeting) {
     if (!pieces.some((piece) => intersects(piece, candidate.box))) continue;
     used.push(candidate.rule);
     pieces = pieces.flatMap((piece) => subtract(piece, candidate.box));
     if (pieces.length === 0) return used;
-    if (pieces.length > MAX_PIECES) return null;
+    work += pieces.length + pieces.reduce((cubes, piece) => cubes + piece.source.length + piece.destination.length, 0);
+    if (pieces.length > MAX_PIECES || work > MAX_WORK) return null;
   }
   return null;
+}
+
+/**
+ * Whether, field by field, the rules together span what the box holds: needed for them to cover it,
+ * and cheap to tell. Most rules that are not covered fail here, before any box is cut.
+ */
+function projectionsCovered(box: Box, coverers: readonly Coverer[]): boolean {
+  for (let field = 0; field < FIELD_COUNT; field++) {
+    let left = box.fields[field];
+    for (const coverer of coverers) {
+      left = rangesMinus(left, coverer.box.fields[field]);
+      if (left.length === 0) break;
+    }
+    if (left.length > 0) return false;
+  }
+  return true;
 }
 
 // Boxes
@@ -153,8 +176,11 @@ function isFullBox(box: Box, domains: readonly Ranges[]): boolean {
   return fullAddress(box.source) && fullAddress(box.destination) && box.fields.every(fullField);
 }
 
+/** The fields that most often tell two rules apart come first. */
+const FIELDS_BY_SELECTIVITY = [Field.DestinationPort, Field.Protocol, Field.InInterface, Field.OutInterface, Field.State, Field.SourcePort, Field.Icmp, Field.Fragment];
+
 function intersects(a: Box, b: Box): boolean {
-  for (let field = 0; field < FIELD_COUNT; field++) if (!rangesOverlap(a.fields[field], b.fields[field])) return false;
+  for (const field of FIELDS_BY_SELECTIVITY) if (!rangesOverlap(a.fields[field], b.fields[field])) return false;
   return cubesOverlap(a.source, b.source) && cubesOverlap(a.destination, b.destination);
 }
 
@@ -445,59 +471,126 @@ function parsePorts(text: string): Ranges | null {
 
 // Finding the earlier rules that can meet a box without looking at all of them
 
-/** Earlier deciding rules, bucketed by the top 16 bits of their source and destination and by a single destination port. */
+/** Prefix lengths at which addresses are bucketed. */
+const LEVELS = [8, 16, 24, 32];
+
+/**
+ * Earlier rules bucketed by the leading bits their address fixes, at a few prefix lengths, so that
+ * a rule about one host meets the rules about its /8, /16, /24 and itself, and the rules fixing no
+ * such bits, instead of the whole chain.
+ */
+class AddressIndex {
+  /** Rules whose address fixes the first LEVELS[i] bits (and not the next level's). */
+  private readonly exact = LEVELS.map(() => new Map<bigint, Coverer[]>());
+  /** Rules registered at a deeper level, under each shorter prefix of their address. */
+  private readonly deeper = LEVELS.map(() => new Map<bigint, Coverer[]>());
+  private readonly wide: Coverer[] = [];
+
+  constructor(private readonly pick: (box: Box) => readonly MaskedAddress[]) {}
+
+  add(coverer: Coverer): void {
+    const place = placeOf(this.pick(coverer.box));
+    if (place === null) {
+      this.wide.push(coverer);
+      return;
+    }
+    appendTo(this.exact[place.level], place.prefix(LEVELS[place.level]), coverer);
+    for (let level = 0; level < place.level; level++) appendTo(this.deeper[level], place.prefix(LEVELS[level]), coverer);
+  }
+
+  /** The rules that may meet the box's addresses, unordered; null when the box fixes too few bits to use the index. */
+  candidates(box: Box): Coverer[][] | null {
+    const place = placeOf(this.pick(box));
+    if (place === null) return null;
+    const lists: Coverer[][] = [this.wide];
+    for (let level = 0; level <= place.level; level++) {
+      const bucket = this.exact[level].get(place.prefix(LEVELS[level]));
+      if (bucket !== undefined) lists.push(bucket);
+    }
+    const below = this.deeper[place.level].get(place.prefix(LEVELS[place.level]));
+    if (below !== undefined) lists.push(below);
+    return lists;
+  }
+}
+
+function appendTo(map: Map<bigint, Coverer[]>, key: bigint, coverer: Coverer): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [coverer]);
+  else list.push(coverer);
+}
+
+/** The deepest level whose leading bits one cube fixes, and its prefixes; null for several cubes or fewer than 8 fixed bits. */
+const places = new WeakMap<readonly MaskedAddress[], Place | null>();
+
+interface Place {
+  level: number;
+  prefix: (length: number) => bigint;
+}
+
+function placeOf(cubes: readonly MaskedAddress[]): Place | null {
+  let place = places.get(cubes);
+  if (place === undefined) {
+    place = computePlace(cubes);
+    places.set(cubes, place);
+  }
+  return place;
+}
+
+function computePlace(cubes: readonly MaskedAddress[]): Place | null {
+  if (cubes.length !== 1) return null;
+  const cube = cubes[0];
+  const width = cube.family === 'ipv4' ? 32 : 128;
+  let fixed = 0;
+  if (cube.family === 'ipv4') fixed = Math.clz32(~Number(cube.mask) >>> 0);
+  else while (fixed < width && (cube.mask >> BigInt(width - 1 - fixed)) & 1n) fixed++;
+  let level = -1;
+  while (level + 1 < LEVELS.length && LEVELS[level + 1] <= fixed) level++;
+  if (level < 0) return null;
+  return { level, prefix: (length) => (cube.bits >> BigInt(width - length)) };
+}
+
+/** Earlier deciding rules, indexed by source, destination and a single destination port. */
 class CovererIndex {
   private readonly all: Coverer[] = [];
-  private readonly buckets = [new Map<number, Coverer[]>(), new Map<number, Coverer[]>(), new Map<number, Coverer[]>()];
-  private readonly wide: Coverer[][] = [[], [], []];
+  private readonly sources = new AddressIndex((box) => box.source);
+  private readonly destinations = new AddressIndex((box) => box.destination);
+  private readonly ports = new Map<number, Coverer[]>();
+  private readonly widePorts: Coverer[] = [];
 
   add(coverer: Coverer): void {
     this.all.push(coverer);
-    keysOf(coverer.box).forEach((key, dimension) => {
-      if (key === null) this.wide[dimension].push(coverer);
-      else {
-        const bucket = this.buckets[dimension].get(key);
-        if (bucket === undefined) this.buckets[dimension].set(key, [coverer]);
-        else bucket.push(coverer);
+    this.sources.add(coverer);
+    this.destinations.add(coverer);
+    const port = singlePort(coverer.box);
+    if (port === null) this.widePorts.push(coverer);
+    else {
+      const list = this.ports.get(port);
+      if (list === undefined) this.ports.set(port, [coverer]);
+      else list.push(coverer);
+    }
+  }
+
+  /** The earlier rules that may meet `box`, in no particular order. */
+  candidates(box: Box): readonly (readonly Coverer[])[] {
+    const port = singlePort(box);
+    const options = [this.sources.candidates(box), this.destinations.candidates(box), port === null ? null : [this.ports.get(port) ?? [], this.widePorts]];
+    let best: Coverer[][] | null = null;
+    let bestSize = this.all.length;
+    for (const lists of options) {
+      if (lists === null) continue;
+      const size = lists.reduce((total, list) => total + list.length, 0);
+      if (size < bestSize) {
+        best = lists;
+        bestSize = size;
       }
-    });
-  }
-
-  /** The earlier rules that may meet `box`, in chain order. */
-  candidates(box: Box): readonly Coverer[] {
-    let best: readonly Coverer[] = this.all;
-    keysOf(box).forEach((key, dimension) => {
-      if (key === null) return;
-      const bucket = this.buckets[dimension].get(key) ?? [];
-      const wide = this.wide[dimension];
-      if (bucket.length + wide.length < best.length) best = mergeByOrder(bucket, wide);
-    });
-    return best;
+    }
+    return best ?? [this.all];
   }
 }
 
-function keysOf(box: Box): (number | null)[] {
-  const top = (cubes: readonly MaskedAddress[]): number | null => {
-    if (cubes.length !== 1) return null;
-    const cube = cubes[0];
-    const width = cube.family === 'ipv4' ? 32n : 128n;
-    const topMask = (allOnes(cube.family) >> (width - 16n)) << (width - 16n);
-    return (cube.mask & topMask) === topMask ? Number(cube.bits >> (width - 16n)) : null;
-  };
+function singlePort(box: Box): number | null {
   const ports = box.fields[Field.DestinationPort];
-  const port = ports.length === 1 && ports[0][0] === ports[0][1] ? ports[0][0] : null;
-  return [top(box.source), top(box.destination), port];
-}
-
-function mergeByOrder(a: readonly Coverer[], b: readonly Coverer[]): Coverer[] {
-  const result: Coverer[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i].order < b[j].order)) result.push(a[i++]);
-    else result.push(b[j++]);
-  }
-  return result;
+  return ports.length === 1 && ports[0][0] === ports[0][1] ? ports[0][0] : null;
 }
 
 /** The families a chain's rules are restored in: both when any line of it carries a `-4`/`-6` prefix. */
