@@ -2,8 +2,8 @@ import type { LintRule } from '../src/lint/types';
 import { dockerUserFix, loopbackPublish, publishedPortExposures } from '../src/trace/exposure';
 
 /**
- * A port published on every address answers from outside whatever INPUT says: DNAT sends the
- * connection to the container through FORWARD. Reported with the two fixes people use; a port
+ * A port published on every address answers from outside though INPUT would stop the connection:
+ * DNAT sends it to the container through FORWARD. Reported with the two fixes people use; a port
  * a DOCKER-USER rule closes is IPT3010's.
  */
 export const rule: LintRule = {
@@ -11,10 +11,10 @@ export const rule: LintRule = {
     code: 'IPT3009',
     name: 'published-port-exposed',
     severity: 'warning',
-    description: 'A port published on all addresses is reachable from outside through FORWARD, whatever the INPUT chain says.',
+    description: 'A port published on all addresses is reachable from outside through FORWARD, though INPUT would stop the connection.',
     messages: {
       exposed:
-        '{port} is published on all addresses: a new connection from outside {verb} the container {container} port {containerPort}{condition}, because DNAT sends it through FORWARD{input} ({accepted}); publish it on loopback (`{publish}`), or close it with `{fix}`',
+        '{port} is published on all addresses: a new connection from outside {verb} the container {container} port {containerPort}{condition}, though {input} would stop it in INPUT: DNAT sends it through FORWARD instead ({accepted}); publish it on loopback (`{publish}`), or close it with `{fix}`',
     },
   },
   create(context) {
@@ -22,7 +22,6 @@ export const rule: LintRule = {
     if (docker === undefined || (docker.published ?? []).length === 0) return {};
     return {
       ruleset(ruleset) {
-        const input = ruleset.tables.find((table) => table.name === 'filter')?.chains.find((chain) => chain.name === 'INPUT');
         for (const exposure of publishedPortExposures(ruleset, docker)) {
           if (exposure.kind !== 'exposed') continue;
           const { port } = exposure;
@@ -38,7 +37,7 @@ export const rule: LintRule = {
               container: port.container,
               containerPort: port.containerPort,
               condition: certain ? '' : `, depending on ${exposure.conditions.join(', ')}`,
-              input: input?.policy === 'DROP' ? ' and never meets INPUT, whose policy DROP does not apply' : '',
+              input: exposure.inputStoppedBy,
               accepted: exposure.acceptedBy === null ? 'the FORWARD policy accepts it' : `line ${exposure.acceptedBy.line} accepts it`,
               publish: loopbackPublish(port),
               fix: dockerUserFix(port, exposure.bridge),

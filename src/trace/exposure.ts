@@ -2,6 +2,7 @@ import type { Rule, Ruleset } from '../ast';
 import type { DockerPolicy, PublishedPort } from '../policy/types';
 import { familyOf, parseHostAddress, singleAddress } from './addresses';
 import { tracePacket, type TraceOutcome } from './evaluate';
+import type { HostModel, Packet } from './packet';
 import { endpointsOf, policyHost, publishedPortPacket } from './reach';
 
 /** What a new connection from outside to a port published on all addresses meets. */
@@ -15,6 +16,8 @@ export type Exposure =
       acceptedBy: Rule | null;
       /** Undecided matches the way through depends on, in words with lines; empty when certain. */
       conditions: string[];
+      /** What would stop the connection in INPUT if no DNAT took it past: "line 7", "the INPUT policy DROP". */
+      inputStoppedBy: string;
     }
   | { kind: 'closed'; port: PublishedPort; bridge: string; dnat: Rule | null; closedBy: Rule };
 
@@ -54,13 +57,30 @@ function computeExposures(ruleset: Ruleset, docker: DockerPolicy): Exposure[] {
     const outcomes = tracePacket(ruleset, publishedPortPacket(port, outside, endpoints, family), host).outcomes.filter((outcome) => reachesContainerAddress(outcome, port));
     const through = outcomes.filter((outcome) => outcome.verdict === 'ACCEPT' && outcome.delivery === 'forwarded').sort((a, b) => a.conditions.length - b.conditions.length)[0];
     if (through !== undefined) {
-      exposures.push({ kind: 'exposed', port, bridge, dnat: dnatOf(through), acceptedBy: through.decidedBy?.rule ?? null, conditions: conditionsOf(through) });
+      // A host whose INPUT lets the connection in anyway chose to be open: Docker bypasses nothing there.
+      const inputStoppedBy = inputStopper(ruleset, publishedPortPacket(port, outside, endpoints, family), host);
+      if (inputStoppedBy !== null) exposures.push({ kind: 'exposed', port, bridge, dnat: dnatOf(through), acceptedBy: through.decidedBy?.rule ?? null, conditions: conditionsOf(through), inputStoppedBy });
       continue;
     }
     const stopped = outcomes.find((outcome) => (outcome.verdict === 'DROP' || outcome.verdict === 'REJECT') && outcome.decidedBy?.chain.name === 'DOCKER-USER' && outcome.decidedBy.rule !== null);
     if (stopped !== undefined && outcomes.every((outcome) => outcome.verdict !== 'UNKNOWN')) exposures.push({ kind: 'closed', port, bridge, dnat: dnatOf(stopped), closedBy: stopped.decidedBy!.rule! });
   }
   return exposures;
+}
+
+const filterOnly = new WeakMap<Ruleset, Ruleset>();
+
+/** What drops or rejects the connection when no NAT sends it elsewhere: it is then for the host, and meets INPUT. */
+function inputStopper(ruleset: Ruleset, packet: Packet, host: HostModel): string | null {
+  let withoutNat = filterOnly.get(ruleset);
+  if (withoutNat === undefined) {
+    withoutNat = { ...ruleset, tables: ruleset.tables.filter((table) => table.name === 'filter') };
+    filterOnly.set(ruleset, withoutNat);
+  }
+  const stopped = tracePacket(withoutNat, packet, host, { verdictsOnly: true }).outcomes.find((outcome) => outcome.verdict === 'DROP' || outcome.verdict === 'REJECT');
+  const decision = stopped?.decidedBy;
+  if (stopped === undefined || decision === null || decision === undefined) return null;
+  return decision.rule === null ? `the ${decision.chain.name} policy ${decision.verdict}` : `line ${decision.rule.line}`;
 }
 
 function onEveryAddress(port: PublishedPort): boolean {

@@ -16,7 +16,7 @@ describe('IPT3009 published-port-exposed', () => {
     const [web, dns] = findings;
     expect(web.severity).toBe('warning');
     expect(web.message).toContain('tcp port 8080 is published on all addresses: a new connection from outside reaches the container 172.30.0.2 port 80');
-    expect(web.message).toContain('never meets INPUT, whose policy DROP does not apply');
+    expect(web.message).toContain('though the INPUT policy DROP would stop it in INPUT: DNAT sends it through FORWARD instead');
     expect(web.message).toContain('`-p 127.0.0.1:8080:80`');
     expect(web.message).toContain(`\`${WEB_FIX}\``);
     expect(web.related).toEqual([{ line: lineOf(inputDrop, '-A DOCKER -d 172.30.0.2/32 ! -i br-53dbd5c4b691 -o br-53dbd5c4b691 -p tcp'), message: expect.any(String) }]);
@@ -28,8 +28,21 @@ describe('IPT3009 published-port-exposed', () => {
     expect(lintWithPolicy(rule, fixed, policy).map((finding) => finding.message)).toEqual([expect.stringContaining('udp port 5353')]);
   });
 
+  test('a host whose INPUT lets the connection in anyway is open by choice: nothing is reported', () => {
+    expect(lintWithPolicy(rule, docker20, policy)).toEqual([]);
+  });
+
+  test('an INPUT rule that stops it is named', () => {
+    const inputRule = '-A INPUT -i eth0 -p tcp -m tcp --dport 8080 -j REJECT --reject-with icmp-port-unreachable';
+    const dump = docker20.replace('-A FORWARD -j DOCKER-USER', `${inputRule}\n-A FORWARD -j DOCKER-USER`);
+    const findings = lintWithPolicy(rule, dump, policy);
+    expect(findings.map((finding) => finding.message)).toEqual([expect.stringContaining(`though line ${lineOf(dump, inputRule)} would stop it in INPUT`)]);
+  });
+
   test('a port published on 127.0.0.1 is not reported', () => {
-    expect(lintWithPolicy(rule, sampleDump('localhost-publish'), samplePolicy('localhost-publish'))).toEqual([]);
+    const localhost = sampleDump('localhost-publish').replace(':INPUT ACCEPT [0:0]', ':INPUT DROP [0:0]');
+    expect(localhost).toContain(':INPUT DROP [0:0]');
+    expect(lintWithPolicy(rule, localhost, samplePolicy('localhost-publish'))).toEqual([]);
   });
 
   test('a DOCKER-USER rule it cannot decide leaves the port "may reach"', () => {
