@@ -107,16 +107,20 @@ interface Coverer {
 
 function analyseFamily(chain: Chain, family: Family): Map<Rule, FamilyCover> {
   const rules = chain.rules.filter((rule) => rule.onlyFamily === null || rule.onlyFamily === family);
+  // Targets are known without building a rule's matches: most chains of a big dump stop here.
+  if (!rules.slice(0, -1).some((rule) => isDeciding(rule.target))) return new Map();
   const atoms = new Atoms(rules);
   const index = new CovererIndex();
   const result = new Map<Rule, FamilyCover>();
   let catchAllSeen = false;
   rules.forEach((rule, order) => {
+    // Until a rule can decide packets, no later rule is covered, and only deciding rules need a box.
+    if (index.isEmpty() && !isDeciding(rule.target) && rule.target?.kind !== 'goto') return;
     const modelled = boxOf(rule, family, atoms);
     if (modelled === null) return;
     const { box, complete } = modelled;
     if (isEmptyBox(box)) return;
-    const by = cover(box, index.candidates(box));
+    const by = index.isEmpty() ? null : cover(box, index.candidates(box));
     if (by !== null) result.set(rule, { by, afterCatchAll: catchAllSeen });
     if (complete && isDeciding(rule.target)) {
       index.add({ rule, order, box });
@@ -556,6 +560,10 @@ class CovererIndex {
   private readonly destinations = new AddressIndex((box) => box.destination);
   private readonly ports = new Map<number, Coverer[]>();
   private readonly widePorts: Coverer[] = [];
+
+  isEmpty(): boolean {
+    return this.all.length === 0;
+  }
 
   add(coverer: Coverer): void {
     this.all.push(coverer);
