@@ -109,7 +109,7 @@ function analyseFamily(chain: Chain, family: Family): Map<Rule, FamilyCover> {
   const rules = chain.rules.filter((rule) => rule.onlyFamily === null || rule.onlyFamily === family);
   // Targets are known without building a rule's matches: most chains of a big dump stop here.
   if (!rules.slice(0, -1).some((rule) => isDeciding(rule.target))) return new Map();
-  const atoms = new Atoms(rules);
+  const atoms = new Atoms(rules, family);
   const index = new CovererIndex();
   const result = new Map<Rule, FamilyCover>();
   let catchAllSeen = false;
@@ -124,9 +124,9 @@ function analyseFamily(chain: Chain, family: Family): Map<Rule, FamilyCover> {
     if (by !== null) result.set(rule, { by, afterCatchAll: catchAllSeen });
     if (complete && isDeciding(rule.target)) {
       index.add({ rule, order, box });
-      if (rule.matches.every((match) => match.module === 'comment') && isFullBox(box, atoms.domains)) catchAllSeen = true;
+      if (rule.target!.name !== 'NETMAP' && rule.matches.every((match) => match.module === 'comment') && isFullBox(box, atoms.domains)) catchAllSeen = true;
     }
-    // IPT2005's catch-all also counts a goto; it hides later rules from IPT2005, which reports them.
+    // IPT2005's catch-alls (its targets, and a goto) hide the rules after them from this analysis: IPT2005 reports those.
     if (complete && rule.target?.kind === 'goto' && rule.matches.every((match) => match.module === 'comment') && isFullBox(box, atoms.domains)) catchAllSeen = true;
   });
   return result;
@@ -331,7 +331,7 @@ class Atoms {
   /** The extent of each field, indexed by Field. */
   readonly domains: readonly Ranges[];
 
-  constructor(rules: readonly Rule[]) {
+  constructor(rules: readonly Rule[], family: Family) {
     const names = new Set<string>();
     const stems = new Set<string>();
     const protocols = new Set<string>();
@@ -341,7 +341,7 @@ class Atoms {
         if (parameter.name === 'in-interface' || parameter.name === 'out-interface') {
           if (value.endsWith('+')) stems.add(value.slice(0, -1));
           else names.add(value);
-        } else if (parameter.name === 'protocol') protocols.add(canonicalProtocol(value, 'ipv4'));
+        } else if (parameter.name === 'protocol') protocols.add(canonicalProtocol(value, family));
       }
     }
     stems.delete('');
