@@ -70,7 +70,7 @@ export function coveredRules(chain: Chain, families: readonly Family[]): Map<Rul
     const covers = own.map((entry) => entry.cover as FamilyCover);
     if (covers.every((cover) => cover.afterCatchAll)) continue;
     const by = [...new Set(covers.flatMap((cover) => cover.by))].sort((a, b) => a.position - b.position);
-    if (by.length === 1 && isCopy(by[0], rule, families[0])) continue;
+    if (by.some((coverer) => isCopy(coverer, rule, families[0]))) continue;
     result.set(rule, { by, sameVerdict: verdictOf(rule) !== null && by.every((coverer) => verdictOf(coverer) === verdictOf(rule)) });
   }
   analysed.set(chain, result);

@@ -51,6 +51,10 @@ testRule(rule, {
       dump: filter('-A INPUT -j DROP', '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT'),
     },
     {
+      name: 'an exact copy of a rule that covers it is IPT2004\'s, whatever else covers it',
+      dump: filter('-A INPUT -i lo -j ACCEPT', '-A INPUT -s 10.0.0.1/32 -j DROP', '-A INPUT -s 10.0.0.1/32 -j DROP'),
+    },
+    {
       name: 'rules of another chain cover nothing here',
       dump: filter('-A OTHER -p tcp -j DROP', '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT'),
     },
