@@ -116,9 +116,7 @@ function analyseFamily(chain: Chain, family: Family): Map<Rule, FamilyCover> {
   rules.forEach((rule, order) => {
     // Until a rule can decide packets, no later rule is covered, and only deciding rules need a box.
     if (index.isEmpty() && !isDeciding(rule.target) && rule.target?.kind !== 'goto') return;
-    const modelled = boxOf(rule, family, atoms);
-    if (modelled === null) return;
-    const { box, complete } = modelled;
+    const { box, complete } = boxOf(rule, family, atoms);
     if (isEmptyBox(box)) return;
     const by = index.isEmpty() ? null : cover(box, index.candidates(box));
     if (by !== null) result.set(rule, { by, afterCatchAll: catchAllSeen });
@@ -380,7 +378,7 @@ interface Modelled {
   complete: boolean;
 }
 
-function boxOf(rule: Rule, family: Family, atoms: Atoms): Modelled | null {
+function boxOf(rule: Rule, family: Family, atoms: Atoms): Modelled {
   const fields: Ranges[] = [...atoms.domains];
   let source: MaskedAddress[] = [{ family, bits: 0n, mask: 0n }];
   let destination: MaskedAddress[] = [{ family, bits: 0n, mask: 0n }];
