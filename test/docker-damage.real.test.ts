@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Finding } from '../src/lint/types';
-import { DockerInNamespace, describeReal, realSystemRequired, withoutHashLines } from './helpers/real-system';
+import { DockerInNamespace, describeReal, startDockerOrSkip, withoutHashLines } from './helpers/real-system';
 
 /**
  * End to end against a real Docker 20.10 daemon in a private network namespace:
@@ -55,14 +55,12 @@ describeReal('damaging the rules of a real dockerd, then linting them with the p
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ipl-damage-'));
-    try {
-      docker = await DockerInNamespace.start();
-    } catch (error) {
-      if (realSystemRequired()) throw error;
-      unavailable = `dockerd did not start: ${(error as Error).message.split('\n')[0]}`;
-      console.warn(`skipped: ${unavailable}`);
+    const started = await startDockerOrSkip();
+    if (typeof started === 'string') {
+      unavailable = started;
       return;
     }
+    docker = started;
     docker.buildMiniImage();
     docker.dockerOk(['network', 'create', '--subnet', '10.90.7.0/24', '-o', 'com.docker.network.bridge.enable_icc=false', 'dmg-a']);
     docker.dockerOk(['network', 'create', '--subnet', '10.91.7.0/24', 'dmg-b']);

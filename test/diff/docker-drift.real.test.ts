@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Change } from '../../src/diff/types';
 import { parseDump } from '../../src/parser/parse-dump';
 import { printRule } from '../../src/printer';
-import { DockerInNamespace, describeReal, realSystemRequired } from '../helpers/real-system';
+import { DockerInNamespace, describeReal, startDockerOrSkip } from '../helpers/real-system';
 
 jest.setTimeout(120_000);
 
@@ -60,14 +60,12 @@ describeReal('ipt-lint diff on the rules of a real dockerd', ['docker', 'iptable
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ipl-drift-'));
-    try {
-      docker = await DockerInNamespace.start();
-    } catch (error) {
-      if (realSystemRequired()) throw error;
+    const started = await startDockerOrSkip();
+    if (typeof started === 'string') {
       unavailable = true;
-      console.warn(`skipped: dockerd did not start: ${(error as Error).message.split('\n')[0]}`);
       return;
     }
+    docker = started;
     docker.buildMiniImage();
   }, 180_000);
 

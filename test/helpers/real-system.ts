@@ -579,6 +579,22 @@ export class DockerInNamespace {
 }
 
 /** Starts a daemon, runs `fn`, and always stops the daemon (containers, process, namespace, directory). */
+/**
+ * Starts a dockerd for a test file's `beforeAll`. When it cannot start, the reason (also printed
+ * once as a skip) comes back instead, so the file's tests can pass over it; under
+ * IPT_LINT_REQUIRE_REAL=1 the failure is thrown instead.
+ */
+export async function startDockerOrSkip(options: DockerDaemonOptions = {}): Promise<DockerInNamespace | string> {
+  try {
+    return await DockerInNamespace.start(options);
+  } catch (error) {
+    if (realSystemRequired()) throw error;
+    const reason = `dockerd did not start: ${(error as Error).message.split('\n')[0]}`;
+    console.warn(`skipped: ${reason}`);
+    return reason;
+  }
+}
+
 export async function withDocker<T>(options: DockerDaemonOptions, fn: (docker: DockerInNamespace) => Promise<T> | T): Promise<T> {
   const docker = await DockerInNamespace.start(options);
   try {

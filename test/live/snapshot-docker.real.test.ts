@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProgram } from '../helpers/packed';
-import { DockerInNamespace, describeReal, realSystemRequired, withoutHashLines } from '../helpers/real-system';
+import { DockerInNamespace, describeReal, startDockerOrSkip, withoutHashLines } from '../helpers/real-system';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'ipt-lint');
 
@@ -18,14 +18,12 @@ describeReal('ipt-lint snapshot with a real Docker daemon', ['docker'], () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ipt-lint-snapdocker-'));
-    try {
-      docker = await DockerInNamespace.start({ ipv6: true });
-    } catch (error) {
-      if (realSystemRequired()) throw error;
-      unavailable = `dockerd did not start: ${(error as Error).message.split('\n')[0]}`;
-      console.warn(`skipped: ${unavailable}`);
+    const started = await startDockerOrSkip({ ipv6: true });
+    if (typeof started === 'string') {
+      unavailable = started;
       return;
     }
+    docker = started;
     docker.buildMiniImage();
     docker.dockerOk(['network', 'create', '--subnet', '10.90.0.0/24', '-o', 'com.docker.network.bridge.enable_icc=false', 'lan']);
     docker.dockerOk(['run', '-d', '--name', 'web', '--network', 'lan', '-p', '8080:80', 'mini:1', '/bin/sleep', '100000']);

@@ -1,6 +1,6 @@
 import { policyFromDocker, type DockerPolicyImport } from '../../src/policy/from-docker';
 import type { PublishedPort } from '../../src/policy/types';
-import { DockerInNamespace, describeReal, realSystemRequired } from '../helpers/real-system';
+import { DockerInNamespace, describeReal, startDockerOrSkip } from '../helpers/real-system';
 
 /**
  * A real Docker 20.10 daemon in a private network namespace: networks with
@@ -16,14 +16,12 @@ describeReal('policy from-docker against a real dockerd', ['docker'], () => {
   const address: Record<string, { ipv4: string; ipv6: string }> = {};
 
   beforeAll(async () => {
-    try {
-      docker = await DockerInNamespace.start({ ipv6: true });
-    } catch (error) {
-      if (realSystemRequired()) throw error;
-      unavailable = `dockerd did not start: ${(error as Error).message.split('\n')[0]}`;
-      console.warn(`skipped: ${unavailable}`);
+    const started = await startDockerOrSkip({ ipv6: true });
+    if (typeof started === 'string') {
+      unavailable = started;
       return;
     }
+    docker = started;
     docker.buildMiniImage();
     docker.dockerOk(['network', 'create', '--subnet', '10.80.0.0/24', '-o', 'com.docker.network.bridge.enable_icc=false', '-o', 'com.docker.network.bridge.host_binding_ipv4=127.0.0.1', 'lan']);
     docker.dockerOk(['network', 'create', '--ipv6', '--subnet', '10.81.0.0/24', '--subnet', 'fd00:81::/64', '-o', 'com.docker.network.bridge.name=ipldual0', '-o', 'com.docker.network.bridge.enable_ip_masquerade=false', 'dual']);

@@ -6,7 +6,7 @@ import type { Packet } from '../../src/trace/packet';
 import { hostModel, parsePacket } from '../../src/trace/packet-input';
 import { replyPacket } from '../../src/trace/reply';
 import { spawn } from 'node:child_process';
-import { DockerInNamespace, describeReal, realSystemRequired } from '../helpers/real-system';
+import { DockerInNamespace, describeReal, startDockerOrSkip } from '../helpers/real-system';
 
 /**
  * Ground truth from a real Docker 20.10 daemon in a private network namespace: containers on a
@@ -50,14 +50,12 @@ describeReal('the tracer agrees with the kernel on a real Docker host', ['docker
   const containers: Container[] = [];
 
   beforeAll(async () => {
-    try {
-      docker = await DockerInNamespace.start();
-    } catch (error) {
-      if (realSystemRequired()) throw error;
-      unavailable = `dockerd did not start: ${(error as Error).message.split('\n')[0]}`;
-      console.warn(`skipped: ${unavailable}`);
+    const started = await startDockerOrSkip();
+    if (typeof started === 'string') {
+      unavailable = started;
       return;
     }
+    docker = started;
     docker.buildMiniImage();
     for (const [name, options] of NETWORKS) docker.dockerOk(['network', 'create', ...options, name]);
     for (const [name, network, options] of CONTAINERS) {
