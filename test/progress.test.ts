@@ -32,6 +32,23 @@ describe('TerminalProgress', () => {
     expect(writes).toEqual([`${CLEAR}ipt-lint: reading big.rules 25% (25/100)`, `${CLEAR}ipt-lint: reading big.rules 3% (4,096/136,171)`, CLEAR]);
   });
 
+  test('a new phase is drawn at once, even within 100 ms of the last line', () => {
+    let now = 1000;
+    const { writes, stream } = terminal();
+    const progress = new TerminalProgress(stream, { now: () => now, delayMs: 0 });
+    progress.track('reading a.rules')(1, 2);
+    now = 1010;
+    progress.track('checking a.rules')(1, 4);
+    now = 1020;
+    progress.track('checking a.rules')(2, 4);
+    expect(writes).toEqual([`${CLEAR}ipt-lint: reading a.rules 50% (1/2)`, `${CLEAR}ipt-lint: checking a.rules 25% (1/4)`, `${CLEAR}ipt-lint: checking a.rules 50% (2/4)`]);
+    const sameTracker = progress.track('tracing');
+    sameTracker(1, 10);
+    now = 1030;
+    sameTracker(2, 10);
+    expect(writes).toHaveLength(4);
+  });
+
   test('nothing to clear when nothing was drawn; long lines are cut to the terminal width', () => {
     let now = 0;
     const { writes, stream } = terminal(20);

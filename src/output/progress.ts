@@ -46,9 +46,12 @@ export class TerminalProgress implements ProgressTracker {
   }
 
   track(label: string): ProgressCallback {
+    // A new phase is shown at once, however recent the last line: the person sees the work move on.
+    let shown = false;
     return (done, total) => {
       const now = this.now();
-      if (now - this.started < this.delayMs || now - this.lastDraw < this.intervalMs) return;
+      if (now - this.started < this.delayMs || (shown && now - this.lastDraw < this.intervalMs)) return;
+      shown = true;
       this.lastDraw = now;
       const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
       const line = `ipt-lint: ${label} ${percent}% (${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')})`;
