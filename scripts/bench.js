@@ -620,12 +620,14 @@ function iptablesRun(file) {
 // repetition of ipt-lint, of the bare library call, and of the real tool it is held
 // against. The runner interleaves the three within each repetition, so that load from
 // other processes falls on all of them alike.
-//
-// A `diff` case goes here later: prepare() writes a before/after pair (e.g. the kube
-// dump and a copy with services added and removed), cliArgs() returns
-// ['diff', before, after], libraryRun() times the library's diff call, and
-// referenceRun() can time `diff -u` or `iptables-restore --test` of the produced patch
-// (or be null when there is nothing comparable).
+
+/** The kube-proxy dump of one size, written once (the parse case writes it first) and shared by the later cases. */
+function kubeDump(size) {
+  const file = path.join(OUT_DIR, `kube-${size.name}.rules`);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, generateKubeDump(size.rules).text);
+  const text = fs.readFileSync(file, 'utf8');
+  return { file, text, input: { files: [file], lines: text.split('\n').length - 1, rules: size.rules, bytes: Buffer.byteLength(text) } };
+}
 
 const CASES = [
   {
@@ -651,12 +653,7 @@ const CASES = [
     name: 'lint',
     description: 'ipt-lint lint <dump> (every built-in rule) vs iptables-restore --test < dump',
     sizes: SIZES,
-    prepare(size) {
-      const file = path.join(OUT_DIR, `kube-${size.name}.rules`);
-      if (!fs.existsSync(file)) fs.writeFileSync(file, generateKubeDump(size.rules).text);
-      const text = fs.readFileSync(file, 'utf8');
-      return { files: [file], lines: text.split('\n').length - 1, rules: size.rules, bytes: Buffer.byteLength(text) };
-    },
+    prepare: (size) => kubeDump(size).input,
     cliArgs: (input) => ['lint', input.files[0]],
     libraryRun: () => null,
     referenceRun: (input) => (namespace.available ? iptablesRun(input.files[0]) : null),
@@ -672,12 +669,10 @@ const CASES = [
     okStatuses: [1],
     expectedStatus: 1,
     prepare(size) {
-      const before = path.join(OUT_DIR, `kube-${size.name}.rules`);
-      if (!fs.existsSync(before)) fs.writeFileSync(before, generateKubeDump(size.rules).text);
-      const text = fs.readFileSync(before, 'utf8');
+      const { file, text, input } = kubeDump(size);
       const after = path.join(OUT_DIR, `kube-${size.name}.${variant.name}.rules`);
       fs.writeFileSync(after, driftDump(text, variant.fraction));
-      return { files: [before, after], lines: text.split('\n').length - 1, rules: size.rules, bytes: Buffer.byteLength(text) };
+      return { ...input, files: [file, after] };
     },
     cliArgs: (input) => ['diff', input.files[0], input.files[1], '--format', 'json'],
     libraryRun: () => null,
@@ -711,12 +706,7 @@ const CASES = [
     fixedSizes: true,
     libraryLabel: 'trace only s',
     target: { seconds: 0.05, what: 'one trace after parsing' },
-    prepare(size) {
-      const file = path.join(OUT_DIR, `kube-${size.name}.rules`);
-      if (!fs.existsSync(file)) fs.writeFileSync(file, generateKubeDump(size.rules).text);
-      const text = fs.readFileSync(file, 'utf8');
-      return { files: [file], lines: text.split('\n').length - 1, rules: size.rules, bytes: Buffer.byteLength(text) };
-    },
+    prepare: (size) => kubeDump(size).input,
     cliArgs: (input) => ['trace', input.files[0], '--in', 'eth0', '-s', '203.0.113.7', '-d', '10.96.0.10', '-p', 'tcp', '--dport', '80'],
     libraryRun: (input) => analysisRun('trace', input.files[0]),
     referenceRun: () => null,
