@@ -119,6 +119,8 @@ interface RuleSlot {
   /** Counterpart on the other side once paired, with how. */
   partner: number;
   how: 'same' | 'moved' | 'changed' | null;
+  /** What the diff reports about this rule, once worked out. */
+  change?: Change;
 }
 
 function alignRules(family: Family, table: TableName, chain: string, beforeRules: Rule[], afterRules: Rule[], options: DiffOptions): ChainStep[] {
@@ -221,21 +223,18 @@ function similarity(a: Set<string>, b: Set<string>): number {
 function buildSteps(family: Family, table: TableName, chain: string, before: RuleSlot[], after: RuleSlot[], options: DiffOptions): ChainStep[] {
   const base = { family, table, chain };
   const side = (slot: RuleSlot) => ({ line: slot.rule.line, position: slot.index + 1, rule: printRule(slot.rule, family, { counters: false }) });
-  const pairedChanges = new Map<RuleSlot, Change>();
   const changeFor = (slot: RuleSlot, isBefore: boolean): Change => {
-    const owner = isBefore ? slot : before[slot.partner];
-    const existing = pairedChanges.get(owner);
-    if (existing !== undefined) return existing;
-    let change: Change;
+    if (slot.change !== undefined) return slot.change;
     if (slot.how === null) {
-      change = isBefore ? { kind: 'rule-removed', ...base, before: side(slot), after: null } : { kind: 'rule-added', ...base, before: null, after: side(slot) };
-    } else {
-      const beforeSlot = isBefore ? slot : before[slot.partner];
-      const afterSlot = isBefore ? after[slot.partner] : slot;
-      change = { kind: slot.how === 'moved' ? 'rule-moved' : 'rule-changed', ...base, before: side(beforeSlot), after: side(afterSlot) };
-      if (slot.how === 'changed') change.options = optionChanges(printRuleParts(meaningRule(beforeSlot.rule), family), printRuleParts(meaningRule(afterSlot.rule), family));
-      pairedChanges.set(beforeSlot, change);
+      slot.change = isBefore ? { kind: 'rule-removed', ...base, before: side(slot), after: null } : { kind: 'rule-added', ...base, before: null, after: side(slot) };
+      return slot.change;
     }
+    // A move or an edit is one change that both of its rules show.
+    const [beforeSlot, afterSlot] = isBefore ? [slot, after[slot.partner]] : [before[slot.partner], slot];
+    const change: Change = { kind: slot.how === 'moved' ? 'rule-moved' : 'rule-changed', ...base, before: side(beforeSlot), after: side(afterSlot) };
+    if (slot.how === 'changed') change.options = optionChanges(printRuleParts(meaningRule(beforeSlot.rule), family), printRuleParts(meaningRule(afterSlot.rule), family));
+    beforeSlot.change = change;
+    afterSlot.change = change;
     return change;
   };
 
