@@ -1,5 +1,6 @@
 import type { Chain, Rule } from '../ast';
 
+/** Each chain's text, worked out once: the differ compares it and aligns only chains whose texts differ. */
 const knownTexts = new WeakMap<Chain, string>();
 
 /** The rule as written, without counters: equal text is an equal rule, whatever else differs. */
@@ -18,9 +19,4 @@ export function chainSourceText(chain: Chain): string {
     knownTexts.set(chain, text);
   }
   return text;
-}
-
-/** Records a chain's text computed elsewhere (by the thread that parsed it), so reading it does not build its rules. */
-export function rememberChainSourceText(chain: Chain, text: string): void {
-  knownTexts.set(chain, text);
 }
