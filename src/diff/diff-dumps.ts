@@ -3,7 +3,6 @@ import { meaningRule } from '../lint/rule-meaning';
 import { BUILTIN_CHAINS } from '../parser/parse-dump';
 import { printRule, printRuleParts, printRuleSpec, type RulePart } from '../printer';
 import { alignSequences } from './align';
-import { chainSourceText, sourceSpec } from './chain-text';
 import type { Change, ChainDiff, ChainStep, DiffOptions, DumpDiff, OptionChange } from './types';
 
 const FAMILIES: Family[] = ['ipv4', 'ipv6'];
@@ -99,7 +98,7 @@ function diffChain(family: Family, table: TableName, name: string, before: Chain
   }
 
   // Most chains are word for word the same in both saves: no alignment, no steps.
-  if (changes.length === 0 && !options.counters && !rewritesText(options) && before !== null && after !== null && chainSourceText(before) === chainSourceText(after)) {
+  if (changes.length === 0 && !options.counters && !rewritesText(options) && before !== null && after !== null && sameSource(before.rules, after.rules)) {
     return { family, table, chain: name, before, after, builtin, steps: [], changes };
   }
   const beforeRules = before?.rules ?? [];
@@ -277,6 +276,20 @@ function optionChanges(before: RulePart[], after: RulePart[]): OptionChange[] {
 
 function sameCounters(a: Counters | null, b: Counters | null): boolean {
   return (a?.packets ?? '0') === (b?.packets ?? '0') && (a?.bytes ?? '0') === (b?.bytes ?? '0');
+}
+
+/** The rule as written, without counters: equal text is an equal rule, whatever else differs. */
+function sourceSpec(rule: Rule): string {
+  const raw = rule.raw;
+  if (raw.charCodeAt(0) !== 91 /* [ */) return raw;
+  const end = raw.indexOf(']');
+  return end < 0 ? raw : raw.slice(end + 1).trimStart();
+}
+
+function sameSource(before: readonly Rule[], after: readonly Rule[]): boolean {
+  if (before.length !== after.length) return false;
+  for (let k = 0; k < before.length; k++) if (sourceSpec(before[k]) !== sourceSpec(after[k])) return false;
+  return true;
 }
 
 function rewritesText(options: DiffOptions): boolean {
