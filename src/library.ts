@@ -8,6 +8,7 @@ import { formatHtml } from './graph/html';
 import { builtinRules, findingKinds } from './lint/builtin-rules';
 import { lintParsed } from './lint/lint-file';
 import type { Finding, LintRule } from './lint/types';
+import { LineMemo } from './parser/line-memo';
 import { parseDump, type ParseOptions, type ParseResult } from './parser/parse-dump';
 import { checkPolicy, loadPolicy as loadPolicyFile, parsePolicy as parsePolicyText, PolicyError } from './policy/load';
 import { formatPath } from './policy/problems';
@@ -115,7 +116,8 @@ function selectRules(wanted: LintOptions['rules']): readonly LintRule[] {
  * dump text, a parsed dump or a `parse()` result; text with errors is compared as far as it parsed.
  */
 export function diff(before: string | Dump | ParseResult, after: string | Dump | ParseResult, options: DiffOptions = {}): DumpDiff {
-  const dumpOf = (input: string | Dump | ParseResult, file: string): Dump => (typeof input === 'string' ? parseDump(input, { file }).dump : 'dump' in input ? input.dump : input);
+  const memo = new LineMemo();
+  const dumpOf = (input: string | Dump | ParseResult, file: string): Dump => (typeof input === 'string' ? parseDump(input, { file, memo }).dump : 'dump' in input ? input.dump : input);
   return diffDumps(dumpOf(before, 'before'), dumpOf(after, 'after'), options);
 }
 

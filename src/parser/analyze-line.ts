@@ -5,6 +5,7 @@ import { classifyLine, type ClassifiedLine } from './classify';
 import { LazyRule, type RuleDetails } from './lazy-rule';
 import { splitWords, unquote, UnbalancedQuoteError, type Word } from './lexer';
 import { rememberTemplate, ruleFromTemplate } from './line-template';
+import type { LineMemo } from './line-memo';
 import { parseShape } from './parse-line';
 
 const MAX_LINE_BYTES = 10_240;
@@ -38,6 +39,8 @@ export interface AnalysisContext {
   /** The family was given by the caller: headers do not change it. */
   familyFixed: boolean;
   diagnostics: Diagnostic[];
+  /** Clean rule lines of earlier parses, shared with later ones. */
+  memo?: LineMemo;
 }
 
 export const CHAIN_COMMAND_KINDS: Record<string, ChainCommand['kind']> = {
@@ -110,10 +113,19 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
   // ruleText only trims the end, so the line's first word starts where the source's does.
   const firstCode = line.charCodeAt(start);
   const templated = context.familyState.settled && !unsupportedRevision && leakedAt <= 0 && (firstCode === 45 /* - */ || firstCode === 91); /* [ */
+  const memo = templated ? context.memo : undefined;
+  if (memo !== undefined) {
+    const known = memo.ruleAt(line, family, lineNumber);
+    if (known !== null) return { kind: 'rule', rule: known.rule, chainColumn: known.chainColumn };
+  }
   let hash: number | null = null;
   if (templated && useTemplates) {
     const found = ruleFromTemplate(line, family, lineNumber);
-    if (found.rule !== null) return { kind: 'rule', rule: new LazyRule(found.rule, found.rule.onlyFamily ?? family, rebuildDetails), chainColumn: found.chainColumn };
+    if (found.rule !== null) {
+      const rule = new LazyRule(found.rule, found.rule.onlyFamily ?? family, rebuildDetails);
+      memo?.remember(line, family, rule, found.chainColumn);
+      return { kind: 'rule', rule, chainColumn: found.chainColumn };
+    }
     hash = found.hash;
   }
 
@@ -168,8 +180,12 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
       report('unsupportedRevision', 1, line.length, 'iptables-save did not know an extension revision in this rule, so the rule may be shown incompletely; save with the iptables that installed it');
     }
     built.unsupportedRevision = unsupportedRevision;
-    if (hash !== null && words.length === wordCount && context.diagnostics.length === diagnosticsBefore) rememberTemplate(hash, line, classified, shape, built, family);
-    return { kind: 'rule', rule: new LazyRule(built, built.onlyFamily ?? context.familyState.family, rebuildDetails), chainColumn: words[shape.operands[0]].column };
+    const clean = context.diagnostics.length === diagnosticsBefore;
+    if (hash !== null && words.length === wordCount && clean) rememberTemplate(hash, line, classified, shape, built, family);
+    const rule = new LazyRule(built, built.onlyFamily ?? context.familyState.family, rebuildDetails);
+    const chainColumn = words[shape.operands[0]].column;
+    if (clean && memo !== undefined && context.familyState.family === family) memo.remember(line, family, rule, chainColumn);
+    return { kind: 'rule', rule, chainColumn };
   }
 
   const operand = (i: number): string | null => (shape.operands[i] === undefined ? null : unquote(words[shape.operands[i]]));

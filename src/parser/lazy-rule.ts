@@ -33,6 +33,8 @@ export class LazyRule implements Rule {
   readonly #build: DetailBuilder;
   #details: (RuleDetails & { targetOptions: ExtensionOption[] }) | null = null;
   #target: Target | null;
+  /** The target as the line reads, whatever the fold sets later (a renamed chain). */
+  readonly #lineTarget: Target | null;
 
   constructor(rule: Rule, family: Family, build: DetailBuilder) {
     this.line = rule.line;
@@ -50,6 +52,7 @@ export class LazyRule implements Rule {
     const target = rule.target;
     // Name, kind and type are known from the check; only an extension's options wait.
     this.#target = target === null ? null : target.type === 'standard' || target.type === 'chain' ? target : new LazyTarget(target, () => this.details().targetOptions);
+    this.#lineTarget = this.#target;
   }
 
   get parameters(): Parameter[] {
@@ -74,6 +77,16 @@ export class LazyRule implements Rule {
 
   set target(target: Target | null) {
     this.#target = target;
+  }
+
+  /**
+   * The same line read at another line number (a memoised line of another dump): its own
+   * objects, since the fold sets a rule's position, but the same checked text.
+   */
+  movedTo(line: number): LazyRule {
+    const target = this.#lineTarget;
+    const moved = target === null ? null : { kind: target.kind, name: target.name, type: target.type, options: [], line, column: target.column };
+    return new LazyRule(ruleFields(this, line, moved), this.#family, this.#build);
   }
 
   /** The same fields, in the same order, as a plain rule object. */
@@ -103,6 +116,26 @@ export class LazyRule implements Rule {
     }
     return this.#details as RuleDetails & { targetOptions: ExtensionOption[] };
   }
+}
+
+/** A rule's own fields, without reading its lazily built details. */
+function ruleFields(rule: LazyRule, line: number, target: Target | null): Rule {
+  return {
+    kind: rule.kind,
+    command: rule.command,
+    chain: rule.chain,
+    ruleNumber: rule.ruleNumber,
+    position: 0,
+    counters: rule.counters,
+    onlyFamily: rule.onlyFamily,
+    parameters: [],
+    matches: [],
+    target,
+    unsupportedRevision: rule.unsupportedRevision,
+    raw: rule.raw,
+    line,
+    column: rule.column,
+  };
 }
 
 /** A target extension whose options are built with the rest of its rule, on first read. */

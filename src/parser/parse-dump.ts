@@ -4,6 +4,7 @@ import { printRuleSpec } from '../printer';
 import { analyzeLine, HEADER_PATTERN, headerFamily, LEGACY_TABLES_WARNING, makeDiagnostic, ruleText, type AnalysisContext, type LineResult, type WordRef } from './analyze-line';
 import { bracketCounters, exactSize, type FamilyState } from './build-rule';
 import type { ProgressCallback } from '../output/progress';
+import type { LineMemo } from './line-memo';
 
 export interface ParseOptions {
   /** Shown in diagnostics; `-` for standard input. */
@@ -14,6 +15,8 @@ export interface ParseOptions {
   table?: TableName;
   /** Called every few thousand lines with the lines read and the file's line count. */
   onProgress?: ProgressCallback;
+  /** Shared by the parses of dumps that hold many of the same lines (a diff's two sides). */
+  memo?: LineMemo;
 }
 
 export interface ParseResult {
@@ -102,7 +105,8 @@ class DumpReader {
       this.report('byteOrderMark', 1, 1, 'the file starts with a byte order mark; iptables-restore rejects the first line. Save the file without it');
     }
 
-    const context: AnalysisContext = { file: this.file, familyState: this.familyState, familyFixed: this.options.family !== undefined, diagnostics: this.diagnostics };
+    const context: AnalysisContext = { file: this.file, familyState: this.familyState, familyFixed: this.options.family !== undefined, diagnostics: this.diagnostics, memo: this.options.memo };
+    this.options.memo?.beginParse();
     let crlfLines = 0;
     const onProgress = this.options.onProgress;
     for (let index = 0; index < lines.length; index++) {
@@ -492,7 +496,8 @@ class DumpReader {
         chain.name = newName;
         table.chains.set(newName, chain);
         for (const other of table.node.chains) {
-          for (const rule of other.rules) if (rule.target !== null && rule.target.name === name) rule.target.name = newName;
+          // A new target object: another parse may share the old one (LineMemo).
+          for (const rule of other.rules) if (rule.target !== null && rule.target.type === 'chain' && rule.target.name === name) rule.target = { ...rule.target, name: newName };
         }
         return;
       }
