@@ -28,6 +28,16 @@ function commandsFor(rawArgv: readonly string[]): ReadonlyArray<[string, Command
   return named !== undefined && !rawArgv.includes('--get-yargs-completions') ? [named] : COMMANDS;
 }
 
+/**
+ * yargs renders the whole help text after every command, in case a later failure shows it;
+ * ours never does (the fail handler throws), and on a small dump the rendering is a good part
+ * of the run. Reaches into yargs' internals, so it does nothing when they are not there.
+ */
+function skipHelpCaching(cli: Argv): void {
+  const usage = (cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.().getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+}
+
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(rawArgv: string[]): Promise<number> {
   const debug = rawArgv.includes('--debug');
@@ -36,6 +46,7 @@ export async function main(rawArgv: string[]): Promise<number> {
   try {
     let exitCode: number = EXIT.ok;
     const cli = yargs(argv);
+    skipHelpCaching(cli);
     for (const [, load] of commandsFor(rawArgv)) cli.command(await load((code) => (exitCode = code), cli));
     await cli
       .scriptName('ipt-lint')

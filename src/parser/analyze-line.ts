@@ -120,11 +120,10 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
   }
   let hash: number | null = null;
   if (templated && useTemplates) {
-    const found = ruleFromTemplate(line, family, lineNumber);
+    const found = ruleFromTemplate(line, family, lineNumber, rebuildDetails);
     if (found.rule !== null) {
-      const rule = new LazyRule(found.rule, found.rule.onlyFamily ?? family, rebuildDetails);
-      memo?.remember(line, family, rule, found.chainColumn);
-      return { kind: 'rule', rule, chainColumn: found.chainColumn };
+      memo?.remember(line, family, found.rule, found.chainColumn);
+      return { kind: 'rule', rule: found.rule, chainColumn: found.chainColumn };
     }
     hash = found.hash;
   }
@@ -182,7 +181,8 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
     built.unsupportedRevision = unsupportedRevision;
     const clean = context.diagnostics.length === diagnosticsBefore;
     if (hash !== null && words.length === wordCount && clean) rememberTemplate(hash, line, classified, shape, built, family);
-    const rule = new LazyRule(built, built.onlyFamily ?? context.familyState.family, rebuildDetails);
+    const target = built.target === null ? null : { kind: built.target.kind, name: built.target.name, type: built.target.type, column: built.target.column };
+    const rule = new LazyRule(built, target, built.onlyFamily ?? context.familyState.family, rebuildDetails);
     const chainColumn = words[shape.operands[0]].column;
     if (clean && memo !== undefined && context.familyState.family === family) memo.remember(line, family, rule, chainColumn);
     return { kind: 'rule', rule, chainColumn };

@@ -9,13 +9,24 @@ export interface RuleDetails {
 /** Rebuilds a rule's details from its source line. */
 export type DetailBuilder = (raw: string, family: Family, line: number) => RuleDetails;
 
+/** What a rule's line says of its target, before any object is made for it. */
+export interface TargetHead {
+  kind: Target['kind'];
+  name: string;
+  type: Target['type'];
+  column: number;
+}
+
+/** A rule's own fields, as the line check finds them. */
+export type RuleHead = Pick<Rule, 'line' | 'column' | 'command' | 'chain' | 'ruleNumber' | 'counters' | 'onlyFamily' | 'unsupportedRevision' | 'raw'>;
+
+const TARGET_TYPES: readonly Target['type'][] = ['standard', 'extension', 'chain', 'unknown'];
+
 /**
- * A rule whose parameters, matches and target options are built from its
- * line the first time they are read. Every line is fully checked when the file
- * is parsed; only the objects wait. A 100k-rule dump then costs a couple of
- * objects per rule instead of about fifteen until something looks inside.
- * Option-less targets (`-j ACCEPT`, `-j CHAIN`, `-g CHAIN`) are kept from the
- * check, since most lint rules read them.
+ * A rule whose parameters, matches and target are built from its line the first time they are
+ * read. Every line is fully checked when the file is parsed; only the objects wait. A 100k-rule
+ * dump then costs one object per rule instead of about fifteen until something looks inside:
+ * fewer objects to make, and far fewer for the garbage collector to copy.
  */
 export class LazyRule implements Rule {
   readonly kind = 'rule';
@@ -24,7 +35,7 @@ export class LazyRule implements Rule {
   command: RuleCommand;
   chain: string;
   ruleNumber: number | null;
-  position: number;
+  position = 0;
   counters: Counters | null;
   onlyFamily: Family | null;
   unsupportedRevision: boolean;
@@ -32,27 +43,26 @@ export class LazyRule implements Rule {
   readonly #family: Family;
   readonly #build: DetailBuilder;
   #details: (RuleDetails & { targetOptions: ExtensionOption[] }) | null = null;
-  #target: Target | null;
-  /** The target as the line reads, whatever the fold sets later (a renamed chain). */
-  readonly #lineTarget: Target | null;
+  /** The target object once made (or set); undefined until then. */
+  #target: Target | null | undefined = undefined;
+  /** The target as the line reads, whatever the fold sets later (a renamed chain): name, and kind, type and column packed in one number. */
+  readonly #targetName: string | null;
+  readonly #targetBits: number;
 
-  constructor(rule: Rule, family: Family, build: DetailBuilder) {
-    this.line = rule.line;
-    this.column = rule.column;
-    this.command = rule.command;
-    this.chain = rule.chain;
-    this.ruleNumber = rule.ruleNumber;
-    this.position = rule.position;
-    this.counters = rule.counters;
-    this.onlyFamily = rule.onlyFamily;
-    this.unsupportedRevision = rule.unsupportedRevision;
-    this.raw = rule.raw;
+  constructor(head: RuleHead, target: TargetHead | null, family: Family, build: DetailBuilder) {
+    this.line = head.line;
+    this.column = head.column;
+    this.command = head.command;
+    this.chain = head.chain;
+    this.ruleNumber = head.ruleNumber;
+    this.counters = head.counters;
+    this.onlyFamily = head.onlyFamily;
+    this.unsupportedRevision = head.unsupportedRevision;
+    this.raw = head.raw;
     this.#family = family;
     this.#build = build;
-    const target = rule.target;
-    // Name, kind and type are known from the check; only an extension's options wait.
-    this.#target = target === null ? null : target.type === 'standard' || target.type === 'chain' ? target : new LazyTarget(target, () => this.details().targetOptions);
-    this.#lineTarget = this.#target;
+    this.#targetName = target === null ? null : target.name;
+    this.#targetBits = target === null ? 0 : target.column * 8 + TARGET_TYPES.indexOf(target.type) * 2 + (target.kind === 'goto' ? 1 : 0);
   }
 
   get parameters(): Parameter[] {
@@ -72,6 +82,7 @@ export class LazyRule implements Rule {
   }
 
   get target(): Target | null {
+    if (this.#target === undefined) this.#target = this.lineTarget(this.line);
     return this.#target;
   }
 
@@ -79,14 +90,20 @@ export class LazyRule implements Rule {
     this.#target = target;
   }
 
-  /**
-   * The same line read at another line number (a memoised line of another dump): its own
-   * objects, since the fold sets a rule's position, but the same checked text.
-   */
+  /** The same line read at another line number (a memoised line of another dump): a rule of its own, with the same checked text. */
   movedTo(line: number): LazyRule {
-    const target = this.#lineTarget;
-    const moved = target === null ? null : { kind: target.kind, name: target.name, type: target.type, options: [], line, column: target.column };
-    return new LazyRule(ruleFields(this, line, moved), this.#family, this.#build);
+    const head: RuleHead = {
+      line,
+      column: this.column,
+      command: this.command,
+      chain: this.chain,
+      ruleNumber: this.ruleNumber,
+      counters: this.counters,
+      onlyFamily: this.onlyFamily,
+      unsupportedRevision: this.unsupportedRevision,
+      raw: this.raw,
+    };
+    return new LazyRule(head, this.targetHead(), this.#family, this.#build);
   }
 
   /** The same fields, in the same order, as a plain rule object. */
@@ -109,6 +126,22 @@ export class LazyRule implements Rule {
     };
   }
 
+  private targetHead(): TargetHead | null {
+    const name = this.#targetName;
+    if (name === null) return null;
+    const bits = this.#targetBits;
+    return { kind: bits & 1 ? 'goto' : 'jump', name, type: TARGET_TYPES[(bits >> 1) & 3], column: Math.floor(bits / 8) };
+  }
+
+  private lineTarget(line: number): Target | null {
+    const head = this.targetHead();
+    if (head === null) return null;
+    const name = head.name;
+    // Only an extension's options come from the line; jumps to chains and verdicts have none.
+    if (head.type === 'standard' || head.type === 'chain') return { kind: head.kind, name, type: head.type, options: [], line, column: head.column };
+    return new LazyTarget(head, line, () => this.details().targetOptions);
+  }
+
   private details(): RuleDetails & { targetOptions: ExtensionOption[] } {
     if (this.#details === null) {
       const built = this.#build(this.raw, this.#family, this.line);
@@ -116,26 +149,6 @@ export class LazyRule implements Rule {
     }
     return this.#details as RuleDetails & { targetOptions: ExtensionOption[] };
   }
-}
-
-/** A rule's own fields, without reading its lazily built details. */
-function ruleFields(rule: LazyRule, line: number, target: Target | null): Rule {
-  return {
-    kind: rule.kind,
-    command: rule.command,
-    chain: rule.chain,
-    ruleNumber: rule.ruleNumber,
-    position: 0,
-    counters: rule.counters,
-    onlyFamily: rule.onlyFamily,
-    parameters: [],
-    matches: [],
-    target,
-    unsupportedRevision: rule.unsupportedRevision,
-    raw: rule.raw,
-    line,
-    column: rule.column,
-  };
 }
 
 /** A target extension whose options are built with the rest of its rule, on first read. */
@@ -148,12 +161,12 @@ class LazyTarget implements Target {
   #options: ExtensionOption[] | null = null;
   readonly #build: () => ExtensionOption[];
 
-  constructor(target: Target, build: () => ExtensionOption[]) {
-    this.kind = target.kind;
-    this.name = target.name;
-    this.type = target.type;
-    this.line = target.line;
-    this.column = target.column;
+  constructor(head: TargetHead, line: number, build: () => ExtensionOption[]) {
+    this.kind = head.kind;
+    this.name = head.name;
+    this.type = head.type;
+    this.line = line;
+    this.column = head.column;
     this.#build = build;
   }
 

@@ -5,6 +5,7 @@ import { STANDARD_TARGETS, TARGETS, validateOptionValue } from './extensions';
 import type { OptionSpec } from './extension-spec';
 import { unquote } from './lexer';
 import type { CommandShape } from './line-shape';
+import { LazyRule, type DetailBuilder, type RuleHead, type TargetHead } from './lazy-rule';
 import { validateValue } from './values';
 
 /**
@@ -230,7 +231,7 @@ function fitsScannedLine(template: RuleTemplate, line: string, family: Family): 
 }
 
 export type TemplateLookup =
-  | { rule: Rule; chainColumn: number; hash: number }
+  | { rule: LazyRule; chainColumn: number; hash: number }
   /** No template fits (hash null: the line cannot have one); analyse the line in full. */
   | { rule: null; chainColumn: 0; hash: number | null };
 
@@ -238,12 +239,12 @@ export type TemplateLookup =
  * The rule of a line that fits the template of an earlier line, checked argument by argument;
  * else the line's hash, under which the full analysis may record a template.
  */
-export function ruleFromTemplate(line: string, family: Family, lineNumber: number): TemplateLookup {
+export function ruleFromTemplate(line: string, family: Family, lineNumber: number, build: DetailBuilder): TemplateLookup {
   if (line.indexOf('\t') < 0) {
     for (let k = 0; k < recent.length; k++) {
       const template = recent[k];
       if (template.family !== family || !matchLayout(template.layout!, line)) continue;
-      const rule = applyTemplate(template, line, lineNumber);
+      const rule = applyTemplate(template, line, lineNumber, build);
       if (rule === null) break;
       if (k > 0) {
         recent[k] = recent[0];
@@ -256,7 +257,7 @@ export function ruleFromTemplate(line: string, family: Family, lineNumber: numbe
   if (hash === null) return { rule: null, chainColumn: 0, hash: null };
   const template = templates.get(hash);
   if (template === undefined || !fitsScannedLine(template, line, family)) return { rule: null, chainColumn: 0, hash };
-  const rule = applyTemplate(template, line, lineNumber);
+  const rule = applyTemplate(template, line, lineNumber, build);
   if (rule === null) return { rule: null, chainColumn: 0, hash };
   useRecently(template);
   return { rule, chainColumn: wordStarts[template.chainWord] + 1, hash };
@@ -434,39 +435,29 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
 }
 
 /** The rule of the scanned line, which fits `template`, or null when one of its arguments needs the full analysis. */
-function applyTemplate(template: RuleTemplate, line: string, lineNumber: number): Rule | null {
+function applyTemplate(template: RuleTemplate, line: string, lineNumber: number, build: DetailBuilder): LazyRule | null {
   for (let i = 0; i < scannedWords; i++) if (wordEnds[i] - wordStarts[i] > 1023) return null;
   const family = template.onlyFamily ?? template.family;
   for (const { word, check } of template.checks) {
     if (check(unquotedWord(line, word), family) !== null) return null;
   }
-  let target: Target | null = null;
+  let target: TargetHead | null = null;
   if (template.target !== null) {
     const name = unquotedWord(line, template.target.nameWord);
-    target = {
-      kind: template.target.kind,
-      name,
-      type: template.target.kind === 'goto' ? 'chain' : STANDARD_TARGETS.has(name) ? 'standard' : name in TARGETS ? 'extension' : 'chain',
-      options: [],
-      line: lineNumber,
-      column: wordStarts[template.target.column] + 1,
-    };
+    const type = template.target.kind === 'goto' ? 'chain' : STANDARD_TARGETS.has(name) ? 'standard' : name in TARGETS ? 'extension' : 'chain';
+    target = { kind: template.target.kind, name, type, column: wordStarts[template.target.column] + 1 };
   }
-  return {
-    kind: 'rule',
+  const head: RuleHead = {
     line: lineNumber,
     column: wordStarts[0] + 1,
     command: template.command,
     chain: unquotedWord(line, template.chainWord),
     ruleNumber: template.ruleNumberWord >= 0 ? Number(wordText(line, template.ruleNumberWord)) : null,
-    position: 0,
     counters: template.countersWord >= 0 ? bracketCounters(wordText(line, template.countersWord)) : null,
     onlyFamily: template.onlyFamily,
-    // Parameters and matches are built when first read (LazyRule); the checks above are all that is needed now.
-    parameters: [],
-    matches: [],
-    target,
     unsupportedRevision: false,
     raw: line,
   };
+  // Parameters, matches and the target are made when first read; the checks above are all that is needed now.
+  return new LazyRule(head, target, family, build);
 }
