@@ -1,4 +1,4 @@
-import type { Chain, Counters, Dump, Family, Rule, Ruleset, Table, TableName } from '../ast';
+import type { Chain, Counters, Dump, Family, Rule, Ruleset, TableName } from '../ast';
 import { meaningRule } from '../lint/rule-meaning';
 import { BUILTIN_CHAINS } from '../parser/parse-dump';
 import { printRule, printRuleParts, printRuleSpec, type RulePart } from '../printer';
@@ -25,12 +25,13 @@ export function diffDumps(before: Dump, after: Dump, options: DiffOptions = {}):
       const beforeTable = beforeSet?.tables.find((candidate) => candidate.name === table) ?? null;
       const afterTable = afterSet?.tables.find((candidate) => candidate.name === table) ?? null;
       if (beforeTable === null && afterTable === null) continue;
-      const beforeChains = chainsByName(beforeTable);
-      const afterChains = chainsByName(afterTable);
-      for (const name of chainNames(table, beforeChains, afterChains)) {
+      const textOnly = !options.counters && !rewritesText(options);
+      for (const [name, beforeChain, afterChain] of chainPairs(table, beforeTable?.chains ?? [], afterTable?.chains ?? [])) {
         if (options.chain !== undefined && options.chain !== name) continue;
         if (options.ignoreChain?.test(name)) continue;
-        const chainDiff = diffChain(family, table, name, beforeChains.get(name) ?? null, afterChains.get(name) ?? null, options);
+        // Most chains are word for word the same in both saves: nothing to align, nothing to make.
+        if (textOnly && beforeChain !== null && afterChain !== null && beforeChain.policy === afterChain.policy && sameSource(beforeChain.rules, afterChain.rules)) continue;
+        const chainDiff = diffChain(family, table, name, beforeChain, afterChain, options);
         if (chainDiff.changes.length > 0) chains.push(chainDiff);
       }
     }
@@ -58,16 +59,38 @@ function rulesetOf(dump: Dump, family: Family): Ruleset | null {
   return dump.rulesets.find((ruleset) => ruleset.family === family) ?? null;
 }
 
-function chainsByName(table: Table | null): Map<string, Chain> {
-  return new Map((table?.chains ?? []).map((chain) => [chain.name, chain]));
+/**
+ * Each chain name of either side with its chain on each side: built-in chains in hook order, then
+ * user chains as `after` orders them, then the ones only `before` has.
+ */
+function chainPairs(table: TableName, before: readonly Chain[], after: readonly Chain[]): Array<[string, Chain | null, Chain | null]> {
+  const builtin = BUILTIN_CHAINS[table];
+  const pairs: Array<[string, Chain | null, Chain | null]> = [];
+  // Two saves of one host list the same chains in the same order: pair them without maps.
+  if (before.length === after.length && before.every((chain, index) => chain.name === after[index].name)) {
+    for (const name of builtin) {
+      const index = after.findIndex((chain) => chain.name === name);
+      if (index >= 0) pairs.push([name, before[index], after[index]]);
+    }
+    for (let index = 0; index < after.length; index++) {
+      if (!builtin.includes(after[index].name)) pairs.push([after[index].name, before[index], after[index]]);
+    }
+    return pairs;
+  }
+  const beforeByName = chainsByName(before);
+  const afterByName = chainsByName(after);
+  for (const name of builtin) {
+    if (beforeByName.has(name) || afterByName.has(name)) pairs.push([name, beforeByName.get(name) ?? null, afterByName.get(name) ?? null]);
+  }
+  for (const [name, chain] of afterByName) if (!builtin.includes(name)) pairs.push([name, beforeByName.get(name) ?? null, chain]);
+  for (const [name, chain] of beforeByName) if (!builtin.includes(name) && !afterByName.has(name)) pairs.push([name, chain, null]);
+  return pairs;
 }
 
-/** Built-in chains in hook order, then user chains as `after` orders them, then the ones only `before` has. */
-function chainNames(table: TableName, before: Map<string, Chain>, after: Map<string, Chain>): string[] {
-  const names = new Set<string>(BUILTIN_CHAINS[table]);
-  for (const name of after.keys()) names.add(name);
-  for (const name of before.keys()) names.add(name);
-  return [...names].filter((name) => before.has(name) || after.has(name));
+function chainsByName(chains: readonly Chain[]): Map<string, Chain> {
+  const byName = new Map<string, Chain>();
+  for (const chain of chains) byName.set(chain.name, chain);
+  return byName;
 }
 
 function diffChain(family: Family, table: TableName, name: string, before: Chain | null, after: Chain | null, options: DiffOptions): ChainDiff {

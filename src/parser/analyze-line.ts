@@ -4,7 +4,7 @@ import { buildRule, type FamilyState } from './build-rule';
 import { classifyLine, type ClassifiedLine } from './classify';
 import { LazyRule, type RuleDetails } from './lazy-rule';
 import { splitWords, unquote, UnbalancedQuoteError, type Word } from './lexer';
-import { rememberTemplate, ruleFromTemplate } from './line-template';
+import { detailsFromTemplate, rememberTemplate, ruleFromTemplate, type RuleTemplate } from './line-template';
 import type { LineMemo } from './line-memo';
 import { parseShape } from './parse-line';
 
@@ -205,7 +205,11 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
 }
 
 /** A rule's parameters, matches and target, built again from its (already checked) line. */
-export function rebuildDetails(raw: string, family: Family, lineNumber: number): RuleDetails {
+export function rebuildDetails(raw: string, family: Family, lineNumber: number, reading: object | null = null): RuleDetails {
+  if (reading !== null) {
+    const details = detailsFromTemplate(reading as RuleTemplate, raw, family, lineNumber);
+    if (details !== null) return details;
+  }
   const words = splitWords(raw);
   const classified = classifyLine(words, family);
   const result = parseShape(classified.types, words);

@@ -6,8 +6,11 @@ export interface RuleDetails {
   target: Target | null;
 }
 
-/** Rebuilds a rule's details from its source line. */
-export type DetailBuilder = (raw: string, family: Family, line: number) => RuleDetails;
+/**
+ * Rebuilds a rule's details from its source line; `reading` is what the line check left for
+ * it (a line template), or null.
+ */
+export type DetailBuilder = (raw: string, family: Family, line: number, reading: object | null) => RuleDetails;
 
 /** What a rule's line says of its target, before any object is made for it. */
 export interface TargetHead {
@@ -42,6 +45,7 @@ export class LazyRule implements Rule {
   raw: string;
   readonly #family: Family;
   readonly #build: DetailBuilder;
+  readonly #reading: object | null;
   #details: (RuleDetails & { targetOptions: ExtensionOption[] }) | null = null;
   /** The target object once made (or set); undefined until then. */
   #target: Target | null | undefined = undefined;
@@ -49,7 +53,7 @@ export class LazyRule implements Rule {
   readonly #targetName: string | null;
   readonly #targetBits: number;
 
-  constructor(head: RuleHead, target: TargetHead | null, family: Family, build: DetailBuilder) {
+  constructor(head: RuleHead, target: TargetHead | null, family: Family, build: DetailBuilder, reading: object | null = null) {
     this.line = head.line;
     this.column = head.column;
     this.command = head.command;
@@ -61,6 +65,7 @@ export class LazyRule implements Rule {
     this.raw = head.raw;
     this.#family = family;
     this.#build = build;
+    this.#reading = reading;
     this.#targetName = target === null ? null : target.name;
     this.#targetBits = target === null ? 0 : target.column * 8 + TARGET_TYPES.indexOf(target.type) * 2 + (target.kind === 'goto' ? 1 : 0);
   }
@@ -103,7 +108,7 @@ export class LazyRule implements Rule {
       unsupportedRevision: this.unsupportedRevision,
       raw: this.raw,
     };
-    return new LazyRule(head, this.targetHead(), this.#family, this.#build);
+    return new LazyRule(head, this.targetHead(), this.#family, this.#build, this.#reading);
   }
 
   /** The same fields, in the same order, as a plain rule object. */
@@ -144,7 +149,7 @@ export class LazyRule implements Rule {
 
   private details(): RuleDetails & { targetOptions: ExtensionOption[] } {
     if (this.#details === null) {
-      const built = this.#build(this.raw, this.#family, this.line);
+      const built = this.#build(this.raw, this.#family, this.line, this.#reading);
       this.#details = { parameters: built.parameters, matches: built.matches, target: built.target, targetOptions: built.target?.options ?? [] };
     }
     return this.#details as RuleDetails & { targetOptions: ExtensionOption[] };

@@ -1,11 +1,11 @@
 import type { Family, ParameterName, Rule, RuleCommand, Target } from '../ast';
-import { bracketCounters, chainNameProblem } from './build-rule';
+import { bracketCounters, buildRule, chainNameProblem } from './build-rule';
 import { PARAMETER_SPELLINGS, type ClassifiedLine } from './classify';
 import { STANDARD_TARGETS, TARGETS, validateOptionValue } from './extensions';
 import type { OptionSpec } from './extension-spec';
 import { unquote } from './lexer';
 import type { CommandShape } from './line-shape';
-import { LazyRule, type DetailBuilder, type RuleHead, type TargetHead } from './lazy-rule';
+import { LazyRule, type DetailBuilder, type RuleDetails, type RuleHead, type TargetHead } from './lazy-rule';
 import { validateValue } from './values';
 
 /**
@@ -30,6 +30,8 @@ export interface RuleTemplate {
   checks: ArgumentCheck[];
   /** The line written with single spaces, cut at its arguments; null when a deciding word holds a quote. */
   layout: TemplateLayout | null;
+  /** How the classifier and the grammar read the template's line, which holds for every line that fits it. */
+  reading: { types: ClassifiedLine['types']; slots: ClassifiedLine['slots']; owners: ClassifiedLine['owners']; shape: CommandShape & { prefix: number; counters: number } };
 }
 
 /**
@@ -398,6 +400,7 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
     target: null,
     checks: [{ word: shape.operands[0], check: chainNameProblem }],
     layout: layoutOf(parts),
+    reading: { types: classified.types, slots: classified.slots, owners: classified.owners, shape },
   };
   for (const item of shape.items) {
     switch (item.kind) {
@@ -459,5 +462,18 @@ function applyTemplate(template: RuleTemplate, line: string, lineNumber: number,
     raw: line,
   };
   // Parameters, matches and the target are made when first read; the checks above are all that is needed now.
-  return new LazyRule(head, target, family, build);
+  return new LazyRule(head, target, family, build, template);
+}
+
+/**
+ * The details of a rule whose line fit `template`, built from the template's reading of the
+ * line: the classifier and the grammar are skipped, only the builder runs. Null when the line
+ * does not split into the template's words (the caller then reads it in full).
+ */
+export function detailsFromTemplate(template: RuleTemplate, raw: string, family: Family, lineNumber: number): RuleDetails | null {
+  const { types, slots, owners, shape } = template.reading;
+  const words = scanLineWords(raw);
+  if (words === null || words.length !== types.length) return null;
+  const rule = buildRule({ words, types, slots, owners }, shape, lineNumber, raw, { family, settled: true }, () => undefined);
+  return { parameters: rule.parameters, matches: rule.matches, target: rule.target };
 }
