@@ -174,7 +174,7 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
     const built = buildRule(classified, shape, lineNumber, line, context.familyState, (key, wordIndex, message) => {
       const word = words[Math.min(wordIndex, words.length - 1)];
       report(key, word.column, word.column + word.text.length - 1, message);
-    }, true);
+    }, 'check');
     if (unsupportedRevision) {
       report('unsupportedRevision', 1, line.length, 'iptables-save did not know an extension revision in this rule, so the rule may be shown incompletely; save with the iptables that installed it');
     }
@@ -214,7 +214,7 @@ export function rebuildDetails(raw: string, family: Family, lineNumber: number, 
   const classified = classifyLine(words, family);
   const result = parseShape(classified.types, words);
   if (!result.ok || result.shape.kind !== 'command') return { parameters: [], matches: [], target: null };
-  const rule = buildRule(classified, result.shape, lineNumber, raw, { family, settled: true }, () => undefined);
+  const rule = buildRule(classified, result.shape, lineNumber, raw, { family, settled: true }, () => undefined, 'rebuild');
   return { parameters: rule.parameters, matches: rule.matches, target: rule.target };
 }
 

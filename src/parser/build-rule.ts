@@ -77,10 +77,17 @@ export function buildRule(
   raw: string,
   familyState: FamilyState,
   report: Reporter,
-  checkOnly = false,
+  mode: BuildMode = 'full',
 ): Rule {
-  return new RuleBuilder(line, lineNumber, familyState, report, checkOnly).build(shape, raw);
+  return new RuleBuilder(line, lineNumber, familyState, report, mode).build(shape, raw);
 }
+
+/**
+ * `full`: check the line and build every node. `check`: check it without building the options of
+ * matches and targets, for a reader that builds them later. `rebuild`: build every node of a line
+ * already checked, without checking its values again.
+ */
+export type BuildMode = 'full' | 'check' | 'rebuild';
 
 class RuleBuilder {
   private readonly words: Word[];
@@ -93,8 +100,7 @@ class RuleBuilder {
     private readonly lineNumber: number,
     private readonly familyState: FamilyState,
     private readonly report: Reporter,
-    /** Check the rule without building its matches' options, for a reader that builds them later. */
-    private readonly checkOnly: boolean,
+    private readonly mode: BuildMode,
   ) {
     this.words = line.words;
     this.slotNodes = new Array(line.slots.length);
@@ -128,15 +134,16 @@ class RuleBuilder {
       raw,
     });
 
-    const chainProblem = chainNameProblem(rule.chain);
+    const checking = this.mode !== 'rebuild';
+    const chainProblem = checking ? chainNameProblem(rule.chain) : null;
     if (chainProblem !== null) report('invalidValue', shape.operands[0], chainProblem);
 
     for (const item of shape.items) this.addItem(item);
 
-    checkProtocolRequirements(rule, this.line, report);
+    if (checking) checkProtocolRequirements(rule, this.line, report);
     if (rule.parameters.length > 1) rule.parameters.sort((a, b) => PARAMETER_ORDER[a.name] - PARAMETER_ORDER[b.name]);
     rule.parameters = exactSize(rule.parameters);
-    if (this.checkOnly) return rule;
+    if (this.mode === 'check') return rule;
     rule.matches = exactSize(rule.matches);
     for (const match of rule.matches) match.options = exactSize(match.options);
     if (rule.target !== null) rule.target.options = exactSize(rule.target.options);
@@ -164,7 +171,7 @@ class RuleBuilder {
         return;
       case 'match': {
         const slotIndex = this.slotAt(item.name);
-        if (!this.checkOnly) this.matchForSlot(slotIndex);
+        if (this.mode !== 'check') this.matchForSlot(slotIndex);
         const slot = this.line.slots[slotIndex];
         if (slot.spec === null) {
           report('unknownModule', item.values[0], `unknown match module \`${slot.name}\`; its options are kept as written and analysis treats it as unknown`);
@@ -179,7 +186,7 @@ class RuleBuilder {
       case 'jump':
       case 'goto': {
         const name = unquote(words[item.values[0]]);
-        const targetProblem = chainNameProblem(name);
+        const targetProblem = this.mode === 'rebuild' ? null : chainNameProblem(name);
         if (targetProblem !== null) report('invalidValue', item.values[0], targetProblem.replace('chain name', 'target name'));
         const target: Target = {
           kind: item.kind,
@@ -234,7 +241,7 @@ class RuleBuilder {
       line: this.lineNumber,
       column: this.words[item.bang >= 0 ? item.bang : item.name].column,
     });
-    if (value !== null) this.checkParameterValue(name, value, item.values[0]);
+    if (value !== null && this.mode !== 'rebuild') this.checkParameterValue(name, value, item.values[0]);
   }
 
   private checkParameterValue(name: ParameterName, value: string, wordIndex: number): void {
@@ -283,7 +290,7 @@ class RuleBuilder {
     const owner = line.owners[wordIndex];
     if (owner === undefined) return;
     let option: ExtensionOption | null = null;
-    if (!this.checkOnly) {
+    if (this.mode !== 'check') {
       const values: string[] = new Array(valueIndexes.length);
       for (let v = 0; v < valueIndexes.length; v++) values[v] = unquote(words[valueIndexes[v]]);
       option = { name: owner.name, spelling: intern(word.text), negated, oldNegation, values, line: this.lineNumber, column: word.column };
@@ -329,7 +336,7 @@ class RuleBuilder {
     if (negated && spec.negatable !== true) {
       report('syntaxError', wordIndex, `\`${word.text}\` cannot be negated with \`!\``);
     }
-    if (spec.values !== undefined) {
+    if (spec.values !== undefined && this.mode !== 'rebuild') {
       for (let v = 0; v < valueIndexes.length; v++) {
         const problem = validateOptionValue(spec, v, unquote(words[valueIndexes[v]]), this.family());
         if (problem !== null) report('invalidValue', valueIndexes[v], `${word.text}: ${problem}`);

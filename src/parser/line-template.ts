@@ -474,6 +474,6 @@ export function detailsFromTemplate(template: RuleTemplate, raw: string, family:
   const { types, slots, owners, shape } = template.reading;
   const words = scanLineWords(raw);
   if (words === null || words.length !== types.length) return null;
-  const rule = buildRule({ words, types, slots, owners }, shape, lineNumber, raw, { family, settled: true }, () => undefined);
+  const rule = buildRule({ words, types, slots, owners }, shape, lineNumber, raw, { family, settled: true }, () => undefined, 'rebuild');
   return { parameters: rule.parameters, matches: rule.matches, target: rule.target };
 }
