@@ -78,6 +78,36 @@ export function headerFamily(program: string): Family | null {
 
 /** Reads one line (line ending and byte order mark already removed). Problems go to `context.diagnostics`. */
 export function analyzeLine(source: string, lineNumber: number, context: AnalysisContext): LineResult {
+  const first = source.charCodeAt(0);
+  // Most lines of a large dump are plain rules and chain declarations: read those without the general way's bookkeeping.
+  if ((first === 45 /* - */ || first === 91 /* [ */ || first === 58) /* : */ && source.length <= MAX_LINE_BYTES && source.indexOf(LEGACY_TABLES_WARNING) < 0 && !source.endsWith(UNSUPPORTED_REVISION)) {
+    if (first === 58) {
+      const declaration = plainChainLine(source, 0);
+      if (declaration !== null) return declaration;
+    } else if (context.familyState.settled) {
+      const family = context.familyState.family;
+      const memo = context.memo;
+      if (memo !== undefined) {
+        const known = memo.ruleAt(source, family, lineNumber);
+        if (known !== null) return { kind: 'rule', rule: known.rule, chainColumn: known.chainColumn };
+      }
+      if (!useTemplates) return analyzeInFull(source, lineNumber, context, null);
+      const found = ruleFromTemplate(source, family, lineNumber, rebuildDetails);
+      if (found.rule !== null) {
+        memo?.remember(source, family, found.rule, found.chainColumn);
+        return { kind: 'rule', rule: found.rule, chainColumn: found.chainColumn };
+      }
+      return analyzeInFull(source, lineNumber, context, found.hash);
+    }
+  }
+  return analyzeInFull(source, lineNumber, context, undefined);
+}
+
+/**
+ * The general way of reading a line. `hash` is the template hash when the quick way already
+ * looked for a memoised or templated reading of the line (null: the line cannot have one).
+ */
+function analyzeInFull(source: string, lineNumber: number, context: AnalysisContext, triedHash: number | null | undefined): LineResult {
   const report = (key: DiagnosticKey, column: number, endColumn: number, message: string): void => {
     context.diagnostics.push(makeDiagnostic(context.file, key, lineNumber, column, endColumn, message, source));
   };
@@ -114,12 +144,12 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
   const firstCode = line.charCodeAt(start);
   const templated = context.familyState.settled && !unsupportedRevision && leakedAt <= 0 && (firstCode === 45 /* - */ || firstCode === 91); /* [ */
   const memo = templated ? context.memo : undefined;
-  if (memo !== undefined) {
+  let hash: number | null = triedHash ?? null;
+  if (memo !== undefined && triedHash === undefined) {
     const known = memo.ruleAt(line, family, lineNumber);
     if (known !== null) return { kind: 'rule', rule: known.rule, chainColumn: known.chainColumn };
   }
-  let hash: number | null = null;
-  if (templated && useTemplates) {
+  if (templated && useTemplates && triedHash === undefined) {
     const found = ruleFromTemplate(line, family, lineNumber, rebuildDetails);
     if (found.rule !== null) {
       memo?.remember(line, family, found.rule, found.chainColumn);

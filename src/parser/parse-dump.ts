@@ -96,12 +96,13 @@ class DumpReader {
       return { dump, diagnostics: this.diagnostics };
     }
 
-    const lines = text.split('\n');
-    if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-    dump.lineCount = lines.length;
+    // Lines are cut from the text one at a time, not split up front: most of them only live while they are read.
+    const lineCount = countLineBreaks(text) + (text.length > 0 && text.charCodeAt(text.length - 1) !== 10 ? 1 : 0);
+    dump.lineCount = lineCount;
+    const firstEnd = text.indexOf('\n');
     if (hasBom) {
       this.lineNumber = 1;
-      this.source = lines[0].slice(1);
+      this.source = text.slice(1, firstEnd < 0 ? text.length : firstEnd);
       this.report('byteOrderMark', 1, 1, 'the file starts with a byte order mark; iptables-restore rejects the first line. Save the file without it');
     }
 
@@ -109,10 +110,18 @@ class DumpReader {
     this.options.memo?.beginParse();
     let crlfLines = 0;
     const onProgress = this.options.onProgress;
-    for (let index = 0; index < lines.length; index++) {
-      if (onProgress !== undefined && index % PROGRESS_EVERY === 0) onProgress(index, lines.length);
-      const source = sourceLine(lines, index, hasBom);
-      if (source.length !== lines[index].length - (index === 0 && hasBom ? 1 : 0)) crlfLines++;
+    let start = hasBom ? 1 : 0;
+    for (let index = 0; index < lineCount; index++) {
+      if (onProgress !== undefined && index % PROGRESS_EVERY === 0) onProgress(index, lineCount);
+      const newline = text.indexOf('\n', start);
+      let end = newline < 0 ? text.length : newline;
+      const lineStart = start;
+      start = end + 1;
+      if (end > lineStart && text.charCodeAt(end - 1) === 13) {
+        end--;
+        crlfLines++;
+      }
+      const source = text.slice(lineStart, end);
       this.lineNumber = index + 1;
       this.source = source;
       let result: LineResult;
@@ -127,7 +136,7 @@ class DumpReader {
     }
 
     if (crlfLines > 0) {
-      dump.lineEndings = crlfLines === lines.length ? 'crlf' : 'mixed';
+      dump.lineEndings = crlfLines === lineCount ? 'crlf' : 'mixed';
       this.lineNumber = 1;
       this.source = '';
       this.report('crlfLineEndings', 1, 1, `${crlfLines} line${crlfLines === 1 ? ' ends' : 's end'} in CRLF; iptables-restore rejects them. Convert the file with dos2unix`);
@@ -542,9 +551,8 @@ function countLines(text: string, end: number): number {
   return lines;
 }
 
-/** Line `index` without its CR and (on the first line) the byte order mark. */
-function sourceLine(lines: string[], index: number, hasBom: boolean): string {
-  let line = lines[index];
-  if (index === 0 && hasBom) line = line.slice(1);
-  return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+function countLineBreaks(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
+  return count;
 }

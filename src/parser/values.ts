@@ -244,6 +244,21 @@ interface ParsedNetwork<A> {
   prefix: number;
 }
 
+/**
+ * `a.b.c.d` or `a.b.c.d/n` in its plainest spelling, which the general check would accept: told
+ * without making a string or an array, since nearly every address of a large dump looks like it.
+ */
+function isPlainIPv4Network(text: string): boolean {
+  const slash = text.indexOf('/');
+  if (slash < 0) return parseStrictIPv4(text) !== null;
+  const prefixLength = text.length - slash - 1;
+  if (prefixLength < 1 || prefixLength > 2) return false;
+  const high = text.charCodeAt(slash + 1) - 48;
+  const low = prefixLength === 2 ? text.charCodeAt(slash + 2) - 48 : 0;
+  if (high < 0 || high > 9 || low < 0 || low > 9 || (prefixLength === 2 && (high === 0 || high * 10 + low > 32))) return false;
+  return parseStrictIPv4(text.slice(0, slash)) !== null;
+}
+
 function splitMask(text: string): [string, string | null] {
   const slash = text.indexOf('/');
   return slash < 0 ? [text, null] : [text.slice(0, slash), text.slice(slash + 1)];
@@ -445,6 +460,7 @@ function familyName(family: Family): string {
 }
 
 function addressProblem(value: string, family: Family): string | null {
+  if (family === 'ipv4' && isPlainIPv4Network(value)) return null;
   for (const element of value.split(',')) {
     if (element === '') return `\`${value}\` has an empty element`;
     const network = family === 'ipv4' ? parseIPv4Network(element) : parseIPv6Network(element);
