@@ -1,4 +1,4 @@
-import type { Family, Rule } from '../src/ast';
+import type { Family, Rule, Target } from '../src/ast';
 import type { LintRule } from '../src/lint/types';
 import { printRuleSpec } from '../src/printer';
 
@@ -16,55 +16,73 @@ export const rule: LintRule = {
   create(context) {
     // Printing a rule's canonical text builds its parameters and matches, the costly part. Equal
     // texts imply equal targets, so a rule is printed only once an earlier rule of the chain has the same.
-    const firstByShape = new Map<string, Rule | 'printed'>();
+    const firstByTarget = new TargetTable();
     const firstBySpec = new Map<string, Rule>();
     const remember = (rule: Rule, spec: string): void => {
       firstBySpec.set(`${rule.onlyFamily ?? 'any'} ${spec}`, rule);
     };
     return {
-      chain() {
-        firstByShape.clear();
+      chain(chain, table, ruleset) {
+        const rules = chain.rules;
+        if (rules.length < 2) return;
+        firstByTarget.clear();
         firstBySpec.clear();
-      },
-      rule(rule, chain, table, ruleset) {
-        const shape = shapeOf(rule);
-        const earlier = firstByShape.get(shape);
-        if (earlier === undefined) {
-          firstByShape.set(shape, rule);
-          return;
+        for (const rule of rules) {
+          const earlier = firstByTarget.get(rule.target);
+          if (earlier === undefined) {
+            firstByTarget.set(rule.target, rule);
+            continue;
+          }
+          if (earlier !== 'printed') {
+            remember(earlier, printRuleSpec(earlier, ruleset.family));
+            firstByTarget.set(rule.target, 'printed');
+          }
+          const spec = printRuleSpec(rule, ruleset.family);
+          const first = firstWithSpec(firstBySpec, rule.onlyFamily, spec);
+          if (first === undefined) {
+            remember(rule, spec);
+            continue;
+          }
+          context.report({
+            at: rule,
+            ruleset,
+            table,
+            chain,
+            messageId: 'duplicate',
+            data: { line: first.line, chain: chain.name },
+            related: [{ line: first.line, message: 'first occurrence' }],
+          });
         }
-        if (earlier !== 'printed') {
-          remember(earlier, printRuleSpec(earlier, ruleset.family));
-          firstByShape.set(shape, 'printed');
-        }
-        const spec = printRuleSpec(rule, ruleset.family);
-        const first = firstWithSpec(firstBySpec, rule.onlyFamily, spec);
-        if (first === undefined) {
-          remember(rule, spec);
-          return;
-        }
-        context.report({
-          at: rule,
-          ruleset,
-          table,
-          chain,
-          messageId: 'duplicate',
-          data: { line: first.line, chain: chain.name },
-          related: [{ line: first.line, message: 'first occurrence' }],
-        });
       },
     };
   },
 };
 
 /**
- * What equal rules certainly share and what is known without building a rule's parameters and
- * matches: its target. Chains of real dumps rarely repeat a target (kube-proxy's never do), so
- * few rules get printed.
+ * The first rule of a chain with each target, as far as it is known without building a rule's
+ * parameters and matches: its kind and name. Chains of real dumps rarely repeat a target
+ * (kube-proxy's never do), so few rules get printed.
  */
-function shapeOf(rule: Rule): string {
-  const target = rule.target;
-  return target === null ? '' : `${target.kind} ${target.name}`;
+class TargetTable {
+  private readonly jumps = new Map<string, Rule | 'printed'>();
+  private readonly gotos = new Map<string, Rule | 'printed'>();
+  private none: Rule | 'printed' | undefined;
+
+  get(target: Target | null): Rule | 'printed' | undefined {
+    if (target === null) return this.none;
+    return (target.kind === 'goto' ? this.gotos : this.jumps).get(target.name);
+  }
+
+  set(target: Target | null, entry: Rule | 'printed'): void {
+    if (target === null) this.none = entry;
+    else (target.kind === 'goto' ? this.gotos : this.jumps).set(target.name, entry);
+  }
+
+  clear(): void {
+    this.jumps.clear();
+    this.gotos.clear();
+    this.none = undefined;
+  }
 }
 
 /** A `-4`/`-6` rule repeats an earlier rule of its own family or of both; an unprefixed rule only an unprefixed one. */

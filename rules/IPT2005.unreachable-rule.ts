@@ -47,32 +47,32 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    let first: FirstCatchAll = { ipv4: null, ipv6: null };
-    let order = 0;
     return {
-      chain() {
-        first = { ipv4: null, ipv6: null };
-        order = 0;
-      },
-      rule(rule, chain, table, ruleset) {
-        order++;
-        const hider = hiddenBy(rule, first);
-        if (hider !== null) {
-          context.report({
-            at: rule,
-            ruleset,
-            table,
-            chain,
-            messageId: hider.messageId,
-            data: hider.data,
-            related: [{ line: hider.line, message: 'takes every packet and ends the chain' }],
-          });
-          return;
+      chain(chain, table, ruleset) {
+        const rules = chain.rules;
+        const first: FirstCatchAll = { ipv4: null, ipv6: null };
+        for (let index = 0; index < rules.length; index++) {
+          const rule = rules[index];
+          const hider = hiddenBy(rule, first);
+          if (hider !== null) {
+            context.report({
+              at: rule,
+              ruleset,
+              table,
+              chain,
+              messageId: hider.messageId,
+              data: hider.data,
+              related: [{ line: hider.line, message: 'takes every packet and ends the chain' }],
+            });
+            continue;
+          }
+          // A chain's last rule hides nothing, and telling whether it is a catch-all builds its matches.
+          if (index === rules.length - 1) break;
+          const catchAll = asCatchAll(rule, index + 1, rule.onlyFamily ?? ruleset.family);
+          if (catchAll === null) continue;
+          if (rule.onlyFamily !== 'ipv6') first.ipv4 ??= catchAll;
+          if (rule.onlyFamily !== 'ipv4') first.ipv6 ??= catchAll;
         }
-        const catchAll = asCatchAll(rule, order, rule.onlyFamily ?? ruleset.family);
-        if (catchAll === null) return;
-        if (rule.onlyFamily !== 'ipv6') first.ipv4 ??= catchAll;
-        if (rule.onlyFamily !== 'ipv4') first.ipv6 ??= catchAll;
       },
     };
   },

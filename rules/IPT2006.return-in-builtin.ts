@@ -20,14 +20,16 @@ export const rule: LintRule = {
   },
   create(context) {
     return {
-      rule(rule, chain, table, ruleset) {
-        if (!chain.builtin || !rule.raw.includes('RETURN')) return;
-        const target = rule.target;
-        if (target === null || target.kind !== 'jump' || target.name !== 'RETURN') return;
+      chain(chain, table, ruleset) {
+        if (!chain.builtin) return;
         const filtering = table.name === 'filter' || table.name === 'security';
         if (chain.policy !== 'DROP' && !filtering) return;
         const messageId = chain.policy === 'DROP' ? 'dropPolicy' : chain.policy === 'ACCEPT' ? 'acceptPolicy' : 'keptPolicy';
-        context.report({ at: target, ruleset, table, chain, messageId, data: { chain: chain.name } });
+        for (const rule of chain.rules) {
+          const target = rule.target;
+          if (target === null || target.kind !== 'jump' || target.name !== 'RETURN') continue;
+          context.report({ at: target, ruleset, table, chain, messageId, data: { chain: chain.name } });
+        }
       },
     };
   },

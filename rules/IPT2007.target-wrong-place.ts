@@ -1,4 +1,5 @@
-import type { Chain, TableName, Target } from '../src/ast';
+import type { TableName, Target } from '../src/ast';
+import { tableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 
 type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
@@ -87,7 +88,6 @@ function describeTarget(target: Target, placement: Placement): string {
 interface PendingCheck {
   target: Target;
   placement: Placement;
-  chain: Chain;
   chainIndex: number;
 }
 
@@ -105,65 +105,42 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    let chainIndex = new Map<string, number>();
-    let chainNames: string[] = [];
-    let hookOfChain: number[] = [];
-    let jumpsFrom: number[][] = [];
-    let jumpLines: number[][] = [];
-    let currentChain = -1;
-    let pending: PendingCheck[] = [];
-
     return {
-      table(table) {
-        const count = table.chains.length;
-        chainIndex = new Map();
-        chainNames = new Array<string>(count);
-        hookOfChain = new Array<number>(count);
-        jumpsFrom = new Array<number[]>(count);
-        jumpLines = new Array<number[]>(count);
-        table.chains.forEach((chain, index) => {
-          chainIndex.set(chain.name, index);
-          chainNames[index] = chain.name;
-          hookOfChain[index] = chain.builtin ? (HOOK_BIT[chain.name] ?? 0) : 0;
-        });
-        currentChain = -1;
-        pending = [];
-      },
-      chain(chain) {
-        currentChain = chainIndex.get(chain.name) ?? -1;
-      },
-      rule(rule, chain, table, ruleset) {
-        if (rule.onlyFamily !== null && rule.onlyFamily !== ruleset.family) return;
-        const target = rule.target;
-        if (target === null) return;
-        const jumpedTo = chainIndex.get(target.name);
-        if (jumpedTo !== undefined) {
-          if (currentChain >= 0 && hookOfChain[jumpedTo] === 0) {
-            (jumpsFrom[currentChain] ??= []).push(jumpedTo);
-            (jumpLines[currentChain] ??= []).push(rule.line);
-          }
-          return;
-        }
-        if (target.kind !== 'jump') return;
-        const placement = placementOf(target);
-        if (placement === undefined) return;
-        const shown = describeTarget(target, placement);
-        if (placement.tables !== undefined && !placement.tables.includes(table.name)) {
-          context.report({ at: target, ruleset, table, chain, messageId: 'wrongTable', data: { target: shown, allowed: describeAllowed(placement, false), table: table.name } });
-          return;
-        }
-        if (placement.hooks === undefined) return;
-        if (chain.builtin) {
-          if ((maskOf(placement.hooks) & (HOOK_BIT[chain.name] ?? 0)) === 0) {
-            context.report({ at: target, ruleset, table, chain, messageId: 'wrongChain', data: { target: shown, allowed: describeAllowed(placement, true), chain: chain.name } });
-          }
-          return;
-        }
-        if (!placement.builtinChainsOnly && currentChain >= 0) pending.push({ target, placement, chain, chainIndex: currentChain });
-      },
       tableEnd(table, ruleset) {
+        const chains = table.chains;
+        const count = chains.length;
+        const family = ruleset.family;
+        const { chainIndex, firstJump, jumpTo, jumpRule } = context.shared(table, tableJumps);
+        const hookOfChain = new Array<number>(count);
+        for (let index = 0; index < count; index++) hookOfChain[index] = chains[index].builtin ? (HOOK_BIT[chains[index].name] ?? 0) : 0;
+
+        const pending: PendingCheck[] = [];
+        for (let index = 0; index < count; index++) {
+          const chain = chains[index];
+          for (const rule of chain.rules) {
+            const target = rule.target;
+            // Most targets have no placement at all: that is told from the (interned) name before anything else.
+            if (target === null || target.kind !== 'jump' || (target.name !== 'TCPMSS' && !PLACEMENTS.has(target.name))) continue;
+            if ((rule.onlyFamily !== null && rule.onlyFamily !== family) || chainIndex[target.name] !== undefined) continue;
+            const placement = placementOf(target);
+            if (placement === undefined) continue;
+            const shown = describeTarget(target, placement);
+            if (placement.tables !== undefined && !placement.tables.includes(table.name)) {
+              context.report({ at: target, ruleset, table, chain, messageId: 'wrongTable', data: { target: shown, allowed: describeAllowed(placement, false), table: table.name } });
+              continue;
+            }
+            if (placement.hooks === undefined) continue;
+            if (chain.builtin) {
+              if ((maskOf(placement.hooks) & (HOOK_BIT[chain.name] ?? 0)) === 0) {
+                context.report({ at: target, ruleset, table, chain, messageId: 'wrongChain', data: { target: shown, allowed: describeAllowed(placement, true), chain: chain.name } });
+              }
+              continue;
+            }
+            if (!placement.builtinChainsOnly) pending.push({ target, placement, chainIndex: index });
+          }
+        }
         if (pending.length === 0) return;
-        const count = chainNames.length;
+
         const reachedFrom = new Uint8Array(count);
         // Per hook, the chain and jump line each chain was first reached through, to show one path.
         const parents = new Map<number, { chain: Int32Array; line: Int32Array }>();
@@ -176,15 +153,14 @@ export const rule: LintRule = {
           const stack = [start];
           while (stack.length > 0) {
             const from = stack.pop()!;
-            const targets = jumpsFrom[from];
-            if (targets === undefined) continue;
-            const lines = jumpLines[from];
-            for (let index = 0; index < targets.length; index++) {
-              const to = targets[index];
-              if ((reachedFrom[to] & bit) !== 0) continue;
+            for (let jump = firstJump[from]; jump < firstJump[from + 1]; jump++) {
+              const to = jumpTo[jump];
+              if (hookOfChain[to] !== 0 || (reachedFrom[to] & bit) !== 0) continue;
+              const onlyFamily = jumpRule[jump].onlyFamily;
+              if (onlyFamily !== null && onlyFamily !== family) continue;
               reachedFrom[to] |= bit;
               parentChain[to] = from;
-              parentLine[to] = lines[index];
+              parentLine[to] = jumpRule[jump].line;
               stack.push(to);
             }
           }
@@ -194,7 +170,7 @@ export const rule: LintRule = {
           const parent = parents.get(bit)!;
           const hops: { line: number; message: string }[] = [];
           for (let at = chain; hookOfChain[at] !== bit && parent.chain[at] >= 0 && hops.length < MAX_PATH_HOPS; at = parent.chain[at]) {
-            hops.push({ line: parent.line[at], message: `${chainNames[parent.chain[at]]} jumps to ${chainNames[at]}` });
+            hops.push({ line: parent.line[at], message: `${chains[parent.chain[at]].name} jumps to ${chains[at].name}` });
           }
           return hops.reverse();
         };
@@ -203,17 +179,17 @@ export const rule: LintRule = {
           const refused = reachedFrom[check.chainIndex] & ~maskOf(check.placement.hooks!);
           if (refused === 0) continue;
           const from = hooksIn(refused);
+          const chain = chains[check.chainIndex];
           context.report({
             at: check.target,
             ruleset,
             table,
-            chain: check.chain,
+            chain,
             messageId: 'wrongPath',
-            data: { target: describeTarget(check.target, check.placement), allowed: describeAllowed(check.placement, true), chain: check.chain.name, from: joined(from, 'and') },
+            data: { target: describeTarget(check.target, check.placement), allowed: describeAllowed(check.placement, true), chain: chain.name, from: joined(from, 'and') },
             related: pathTo(check.chainIndex, HOOK_BIT[from[0]]),
           });
         }
-        pending = [];
       },
     };
   },

@@ -1,5 +1,5 @@
 import type { LintRule } from '../src/lint/types';
-import { chainFamilies, coveredRules } from '../src/trace/shadow';
+import { coveredRulesOf } from '../src/lint/covered-rules';
 import { linesText } from '../src/trace/shadow-text';
 
 /**
@@ -20,7 +20,7 @@ export const rule: LintRule = {
   create(context) {
     return {
       chain(chain, table, ruleset) {
-        for (const [covered, cover] of coveredRules(chain, chainFamilies(chain, ruleset.family))) {
+        for (const [covered, cover] of coveredRulesOf(chain, ruleset.family)) {
           if (cover.sameVerdict) continue;
           const verdicts = [...new Set(cover.by.map((coverer) => coverer.target!.name))].join(', ');
           context.report({

@@ -1,4 +1,4 @@
-import type { Diagnostic, Dump, Rule, Severity } from '../ast';
+import type { Diagnostic, Dump, Rule, Severity, Table } from '../ast';
 import { printRuleSpec } from '../printer';
 import type { ProgressCallback } from '../output/progress';
 import type { Policy } from '../policy/types';
@@ -27,6 +27,15 @@ export function docsUrlFor(code: string): string {
 export function lintDump(dump: Dump, options: LintOptions): Finding[] {
   const findings: Finding[] = [];
   const visitors: Visitor[] = [];
+  const sharedByCompute = new Map<(table: Table) => unknown, Map<Table, unknown>>();
+  const shared = <T>(table: Table, compute: (table: Table) => T): T => {
+    let byTable = sharedByCompute.get(compute);
+    if (byTable === undefined) sharedByCompute.set(compute, (byTable = new Map()));
+    if (byTable.has(table)) return byTable.get(table) as T;
+    const value = compute(table);
+    byTable.set(table, value);
+    return value;
+  };
   for (const rule of options.rules) {
     const override = options.overrides?.[rule.meta.code];
     if (override === 'off') continue;
@@ -36,6 +45,7 @@ export function lintDump(dump: Dump, options: LintOptions): Finding[] {
         dump,
         policy: options.policy ?? null,
         report: (target) => findings.push(toFinding(rule, severity, dump.file, target)),
+        shared,
       }),
     );
   }
@@ -49,16 +59,25 @@ export function lintDump(dump: Dump, options: LintOptions): Finding[] {
   const onProgress = options.onProgress;
   const totalRules = onProgress === undefined ? 0 : countRules(dump);
   let visited = 0;
+  let nextProgress = PROGRESS_EVERY;
   for (const ruleset of dump.rulesets) {
     for (const visitor of onRuleset) visitor.ruleset!(ruleset);
     for (const table of ruleset.tables) {
       for (const visitor of onTable) visitor.table!(table, ruleset);
       for (const chain of table.chains) {
         for (const visitor of onChain) visitor.chain!(chain, table, ruleset);
-        if (onRule.length === 0) continue;
-        for (const rule of chain.rules) {
-          for (const visitor of onRule) visitor.rule!(rule, chain, table, ruleset);
-          if (onProgress !== undefined && ++visited % PROGRESS_EVERY === 0) onProgress(visited, totalRules);
+        if (onRule.length > 0) {
+          for (const rule of chain.rules) {
+            for (const visitor of onRule) visitor.rule!(rule, chain, table, ruleset);
+            if (onProgress !== undefined && ++visited % PROGRESS_EVERY === 0) onProgress(visited, totalRules);
+          }
+        } else if (onProgress !== undefined) {
+          // Without rule hooks (the built-in rules loop over a chain's rules themselves) progress moves a chain at a time.
+          visited += chain.rules.length;
+          if (visited >= nextProgress) {
+            onProgress(visited, totalRules);
+            nextProgress = (Math.floor(visited / PROGRESS_EVERY) + 1) * PROGRESS_EVERY;
+          }
         }
       }
       for (const visitor of onTableEnd) visitor.tableEnd!(table, ruleset);
