@@ -24,7 +24,7 @@ export const rule: LintRule = {
     return {
       chain(chain, table, ruleset) {
         const rules = chain.rules;
-        if (rules.length < 2) return;
+        if (rules.length <= SHORT_CHAIN ? !repeatsTarget(rules) : rules.length < 2) return;
         firstByTarget.clear();
         firstBySpec.clear();
         for (const rule of rules) {
@@ -57,6 +57,21 @@ export const rule: LintRule = {
     };
   },
 };
+
+/** Up to this many rules, comparing every pair of targets is cheaper than filling the maps. */
+const SHORT_CHAIN = 16;
+
+function repeatsTarget(rules: readonly Rule[]): boolean {
+  for (let later = 1; later < rules.length; later++) {
+    const target = rules[later].target;
+    for (let earlier = 0; earlier < later; earlier++) if (sameTarget(rules[earlier].target, target)) return true;
+  }
+  return false;
+}
+
+function sameTarget(a: Target | null, b: Target | null): boolean {
+  return a === null || b === null ? a === b : a.kind === b.kind && a.name === b.name;
+}
 
 /**
  * The first rule of a chain with each target, as far as it is known without building a rule's
