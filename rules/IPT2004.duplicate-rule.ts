@@ -1,4 +1,4 @@
-import type { Family, Rule, Target } from '../src/ast';
+import type { Chain, Family, Rule, Ruleset, Table, Target } from '../src/ast';
 import type { LintRule } from '../src/lint/types';
 import { printRuleSpec } from '../src/printer';
 
@@ -21,38 +21,42 @@ export const rule: LintRule = {
     const remember = (rule: Rule, spec: string): void => {
       firstBySpec.set(`${rule.onlyFamily ?? 'any'} ${spec}`, rule);
     };
-    return {
-      chain(chain, table, ruleset) {
-        const rules = chain.rules;
-        if (rules.length <= SHORT_CHAIN ? !repeatsTarget(rules) : rules.length < 2) return;
-        firstByTarget.clear();
-        firstBySpec.clear();
-        for (const rule of rules) {
-          const earlier = firstByTarget.get(rule.target);
-          if (earlier === undefined) {
-            firstByTarget.set(rule.target, rule);
-            continue;
-          }
-          if (earlier !== 'printed') {
-            remember(earlier, printRuleSpec(earlier, ruleset.family));
-            firstByTarget.set(rule.target, 'printed');
-          }
-          const spec = printRuleSpec(rule, ruleset.family);
-          const first = firstWithSpec(firstBySpec, rule.onlyFamily, spec);
-          if (first === undefined) {
-            remember(rule, spec);
-            continue;
-          }
-          context.report({
-            at: rule,
-            ruleset,
-            table,
-            chain,
-            messageId: 'duplicate',
-            data: { line: first.line, chain: chain.name },
-            related: [{ line: first.line, message: 'first occurrence' }],
-          });
+    // One loop over the table's chains here, rather than a call from the engine per chain.
+    const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
+      const rules = chain.rules;
+      if (rules.length <= SHORT_CHAIN ? !repeatsTarget(rules) : rules.length < 2) return;
+      firstByTarget.clear();
+      firstBySpec.clear();
+      for (const rule of rules) {
+        const earlier = firstByTarget.get(rule.target);
+        if (earlier === undefined) {
+          firstByTarget.set(rule.target, rule);
+          continue;
         }
+        if (earlier !== 'printed') {
+          remember(earlier, printRuleSpec(earlier, ruleset.family));
+          firstByTarget.set(rule.target, 'printed');
+        }
+        const spec = printRuleSpec(rule, ruleset.family);
+        const first = firstWithSpec(firstBySpec, rule.onlyFamily, spec);
+        if (first === undefined) {
+          remember(rule, spec);
+          continue;
+        }
+        context.report({
+          at: rule,
+          ruleset,
+          table,
+          chain,
+          messageId: 'duplicate',
+          data: { line: first.line, chain: chain.name },
+          related: [{ line: first.line, message: 'first occurrence' }],
+        });
+      }
+    };
+    return {
+      table(table, ruleset) {
+        for (const chain of table.chains) checkChain(chain, table, ruleset);
       },
     };
   },

@@ -1,4 +1,4 @@
-import type { Family, Parameter, Rule } from '../src/ast';
+import type { Chain, Family, Parameter, Rule, Ruleset, Table } from '../src/ast';
 import type { LintRule } from '../src/lint/types';
 import { canonicalAddress, canonicalProtocol } from '../src/parser/values';
 
@@ -47,32 +47,36 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    return {
-      chain(chain, table, ruleset) {
-        const rules = chain.rules;
-        const first: FirstCatchAll = { ipv4: null, ipv6: null };
-        for (let index = 0; index < rules.length; index++) {
-          const rule = rules[index];
-          const hider = hiddenBy(rule, first);
-          if (hider !== null) {
-            context.report({
-              at: rule,
-              ruleset,
-              table,
-              chain,
-              messageId: hider.messageId,
-              data: hider.data,
-              related: [{ line: hider.line, message: 'takes every packet and ends the chain' }],
-            });
-            continue;
-          }
-          // A chain's last rule hides nothing, and telling whether it is a catch-all builds its matches.
-          if (index === rules.length - 1) break;
-          const catchAll = asCatchAll(rule, index + 1, rule.onlyFamily ?? ruleset.family);
-          if (catchAll === null) continue;
-          if (rule.onlyFamily !== 'ipv6') first.ipv4 ??= catchAll;
-          if (rule.onlyFamily !== 'ipv4') first.ipv6 ??= catchAll;
+    // One loop over the table's chains here, rather than a call from the engine per chain.
+    const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
+      const rules = chain.rules;
+      const first: FirstCatchAll = { ipv4: null, ipv6: null };
+      for (let index = 0; index < rules.length; index++) {
+        const rule = rules[index];
+        const hider = hiddenBy(rule, first);
+        if (hider !== null) {
+          context.report({
+            at: rule,
+            ruleset,
+            table,
+            chain,
+            messageId: hider.messageId,
+            data: hider.data,
+            related: [{ line: hider.line, message: 'takes every packet and ends the chain' }],
+          });
+          continue;
         }
+        // A chain's last rule hides nothing, and telling whether it is a catch-all builds its matches.
+        if (index === rules.length - 1) break;
+        const catchAll = asCatchAll(rule, index + 1, rule.onlyFamily ?? ruleset.family);
+        if (catchAll === null) continue;
+        if (rule.onlyFamily !== 'ipv6') first.ipv4 ??= catchAll;
+        if (rule.onlyFamily !== 'ipv4') first.ipv6 ??= catchAll;
+      }
+    };
+    return {
+      table(table, ruleset) {
+        for (const chain of table.chains) checkChain(chain, table, ruleset);
       },
     };
   },

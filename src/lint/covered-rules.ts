@@ -1,19 +1,15 @@
-import type { Chain, Family, Rule, Target } from '../ast';
-import { chainFamilies, coveredRules, type Cover } from '../trace/shadow';
-
-const NONE: ReadonlyMap<Rule, Cover> = new Map();
+import type { Chain, Rule, Table, Target } from '../ast';
 
 /**
- * The covered rules of a chain restored in `family`, as `coveredRules` finds them. Only a rule
- * that ends the chain covers later ones, and most chains of a big dump have no such rule before
- * their last: those are answered from the targets alone, without the analysis's work per rule.
+ * The chains of a table where `coveredRules` may find something. Only a rule that ends the chain
+ * covers later ones, and most chains of a big dump have no such rule before their last: those
+ * are left out on their targets alone, without the analysis's work per rule. Loose on purpose
+ * (every standard or extension jump, verdict or not): the analysis tells which ones end the chain.
  */
-export function coveredRulesOf(chain: Chain, family: Family): ReadonlyMap<Rule, Cover> {
-  if (!mayEndChainBeforeLast(chain.rules)) return NONE;
-  return coveredRules(chain, chainFamilies(chain, family));
+export function chainsThatMayCover(table: Table): Chain[] {
+  return table.chains.filter((chain) => mayEndChainBeforeLast(chain.rules));
 }
 
-/** Loose on purpose (every standard or extension jump, verdict or not): the analysis itself tells which ones end the chain. */
 function mayEndChainBeforeLast(rules: readonly Rule[]): boolean {
   for (let index = 0; index < rules.length - 1; index++) if (mayEndChain(rules[index].target)) return true;
   return false;

@@ -59,28 +59,26 @@ export function lintDump(dump: Dump, options: LintOptions): Finding[] {
   const onProgress = options.onProgress;
   const totalRules = onProgress === undefined ? 0 : countRules(dump);
   let visited = 0;
-  let nextProgress = PROGRESS_EVERY;
   for (const ruleset of dump.rulesets) {
     for (const visitor of onRuleset) visitor.ruleset!(ruleset);
     for (const table of ruleset.tables) {
       for (const visitor of onTable) visitor.table!(table, ruleset);
-      for (const chain of table.chains) {
-        for (const visitor of onChain) visitor.chain!(chain, table, ruleset);
-        if (onRule.length > 0) {
+      if (onChain.length > 0 || onRule.length > 0) {
+        for (const chain of table.chains) {
+          for (const visitor of onChain) visitor.chain!(chain, table, ruleset);
+          if (onRule.length === 0) continue;
           for (const rule of chain.rules) {
             for (const visitor of onRule) visitor.rule!(rule, chain, table, ruleset);
             if (onProgress !== undefined && ++visited % PROGRESS_EVERY === 0) onProgress(visited, totalRules);
           }
-        } else if (onProgress !== undefined) {
-          // Without rule hooks (the built-in rules loop over a chain's rules themselves) progress moves a chain at a time.
-          visited += chain.rules.length;
-          if (visited >= nextProgress) {
-            onProgress(visited, totalRules);
-            nextProgress = (Math.floor(visited / PROGRESS_EVERY) + 1) * PROGRESS_EVERY;
-          }
         }
       }
       for (const visitor of onTableEnd) visitor.tableEnd!(table, ruleset);
+      // The built-in rules loop over a table's chains and rules themselves: without rule hooks, progress moves a table at a time.
+      if (onRule.length === 0 && onProgress !== undefined) {
+        for (const chain of table.chains) visited += chain.rules.length;
+        onProgress(visited, totalRules);
+      }
     }
   }
   for (const visitor of visitors) visitor.end?.();
