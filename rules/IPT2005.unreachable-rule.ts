@@ -50,10 +50,11 @@ export const rule: LintRule = {
     // One loop over the table's chains here, rather than a call from the engine per chain.
     const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
       const rules = chain.rules;
-      const first: FirstCatchAll = { ipv4: null, ipv6: null };
+      // Made at the chain's first catch-all: until then nothing is hidden.
+      let first: FirstCatchAll | null = null;
       for (let index = 0; index < rules.length; index++) {
         const rule = rules[index];
-        const hider = hiddenBy(rule, first);
+        const hider = first === null ? null : hiddenBy(rule, first);
         if (hider !== null) {
           context.report({
             at: rule,
@@ -70,6 +71,7 @@ export const rule: LintRule = {
         if (index === rules.length - 1) break;
         const catchAll = asCatchAll(rule, index + 1, rule.onlyFamily ?? ruleset.family);
         if (catchAll === null) continue;
+        first ??= { ipv4: null, ipv6: null };
         if (rule.onlyFamily !== 'ipv6') first.ipv4 ??= catchAll;
         if (rule.onlyFamily !== 'ipv4') first.ipv6 ??= catchAll;
       }
@@ -94,17 +96,13 @@ function hiddenBy(rule: Rule, first: FirstCatchAll): CatchAll | null {
 function asCatchAll(rule: Rule, order: number, family: Family): CatchAll | null {
   const target = rule.target;
   if (target === null || rule.unsupportedRevision) return null;
-  let ending: Pick<CatchAll, 'messageId' | 'data'>;
-  if (target.kind === 'goto') {
-    ending = { messageId: 'afterGoto', data: { line: rule.line, target: target.name } };
-  } else {
-    const verdict = target.type === 'standard' || target.type === 'extension' ? VERDICTS.get(target.name) : undefined;
-    if (verdict === undefined) return null;
-    ending = { messageId: 'afterVerdict', data: { line: rule.line, verdict } };
-  }
-  if (!rule.parameters.every((parameter) => matchesEveryPacket(parameter, family))) return null;
-  if (!rule.matches.every((match) => match.module === 'comment' && match.known)) return null;
-  return { line: rule.line, order, ...ending };
+  const verdict = target.kind === 'goto' ? undefined : target.type === 'standard' || target.type === 'extension' ? VERDICTS.get(target.name) : undefined;
+  if (target.kind !== 'goto' && verdict === undefined) return null;
+  for (const parameter of rule.parameters) if (!matchesEveryPacket(parameter, family)) return null;
+  for (const match of rule.matches) if (match.module !== 'comment' || !match.known) return null;
+  return verdict === undefined
+    ? { line: rule.line, order, messageId: 'afterGoto', data: { line: rule.line, target: target.name } }
+    : { line: rule.line, order, messageId: 'afterVerdict', data: { line: rule.line, verdict } };
 }
 
 /** `-s 0.0.0.0/0`, `-i +`, `-p all`: written out, but no restriction. Negated, they match nothing. */

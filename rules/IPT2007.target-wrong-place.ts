@@ -1,5 +1,5 @@
-import type { TableName, Target } from '../src/ast';
-import { tableJumps } from '../src/lint/table-jumps';
+import type { Chain, Family, TableName, Target } from '../src/ast';
+import { tableJumps, type TableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 
 type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
@@ -85,12 +85,6 @@ function describeTarget(target: Target, placement: Placement): string {
   return placement === PMTU_CLAMPING ? `-j ${target.name} --clamp-mss-to-pmtu` : `-j ${target.name}`;
 }
 
-interface PendingCheck {
-  target: Target;
-  placement: Placement;
-  chainIndex: number;
-}
-
 /** A target in a table or chain where the kernel refuses it: iptables-restore then fails the table. */
 export const rule: LintRule = {
   meta: {
@@ -108,20 +102,16 @@ export const rule: LintRule = {
     return {
       tableEnd(table, ruleset) {
         const chains = table.chains;
-        const count = chains.length;
         const family = ruleset.family;
-        const { chainIndex, firstJump, jumpTo, jumpRule } = context.shared(table, tableJumps);
-        const hookOfChain = new Array<number>(count);
-        for (let index = 0; index < count; index++) hookOfChain[index] = chains[index].builtin ? (HOOK_BIT[chains[index].name] ?? 0) : 0;
-
-        const pending: PendingCheck[] = [];
-        for (let index = 0; index < count; index++) {
+        const jumps = context.shared(table, tableJumps);
+        let reachability: Reachability | null = null;
+        for (let index = 0; index < chains.length; index++) {
           const chain = chains[index];
           for (const rule of chain.rules) {
             const target = rule.target;
             // Most targets have no placement at all: that is told from the (interned) name before anything else.
             if (target === null || target.kind !== 'jump' || (target.name !== 'TCPMSS' && !PLACEMENTS.has(target.name))) continue;
-            if ((rule.onlyFamily !== null && rule.onlyFamily !== family) || chainIndex[target.name] !== undefined) continue;
+            if ((rule.onlyFamily !== null && rule.onlyFamily !== family) || jumps.chainIndex[target.name] !== undefined) continue;
             const placement = placementOf(target);
             if (placement === undefined) continue;
             const shown = describeTarget(target, placement);
@@ -130,67 +120,89 @@ export const rule: LintRule = {
               continue;
             }
             if (placement.hooks === undefined) continue;
+            const allowedHooks = maskOf(placement.hooks);
             if (chain.builtin) {
-              if ((maskOf(placement.hooks) & (HOOK_BIT[chain.name] ?? 0)) === 0) {
+              if ((allowedHooks & (HOOK_BIT[chain.name] ?? 0)) === 0) {
                 context.report({ at: target, ruleset, table, chain, messageId: 'wrongChain', data: { target: shown, allowed: describeAllowed(placement, true), chain: chain.name } });
               }
               continue;
             }
-            if (!placement.builtinChainsOnly) pending.push({ target, placement, chainIndex: index });
+            if (placement.builtinChainsOnly) continue;
+            reachability ??= new Reachability(chains, jumps, family);
+            const refused = reachability.hooksReaching(index) & ~allowedHooks;
+            if (refused === 0) continue;
+            const from = hooksIn(refused);
+            context.report({
+              at: target,
+              ruleset,
+              table,
+              chain,
+              messageId: 'wrongPath',
+              data: { target: shown, allowed: describeAllowed(placement, true), chain: chain.name, from: joined(from, 'and') },
+              related: reachability.pathTo(index, HOOK_BIT[from[0]]),
+            });
           }
-        }
-        if (pending.length === 0) return;
-
-        const reachedFrom = new Uint8Array(count);
-        // Per hook, the chain and jump line each chain was first reached through, to show one path.
-        const parents = new Map<number, { chain: Int32Array; line: Int32Array }>();
-        for (let start = 0; start < count; start++) {
-          const bit = hookOfChain[start];
-          if (bit === 0) continue;
-          const parentChain = new Int32Array(count).fill(-1);
-          const parentLine = new Int32Array(count);
-          parents.set(bit, { chain: parentChain, line: parentLine });
-          const stack = [start];
-          while (stack.length > 0) {
-            const from = stack.pop()!;
-            for (let jump = firstJump[from]; jump < firstJump[from + 1]; jump++) {
-              const to = jumpTo[jump];
-              if (hookOfChain[to] !== 0 || (reachedFrom[to] & bit) !== 0) continue;
-              const onlyFamily = jumpRule[jump].onlyFamily;
-              if (onlyFamily !== null && onlyFamily !== family) continue;
-              reachedFrom[to] |= bit;
-              parentChain[to] = from;
-              parentLine[to] = jumpRule[jump].line;
-              stack.push(to);
-            }
-          }
-        }
-
-        const pathTo = (chain: number, bit: number): { line: number; message: string }[] => {
-          const parent = parents.get(bit)!;
-          const hops: { line: number; message: string }[] = [];
-          for (let at = chain; hookOfChain[at] !== bit && parent.chain[at] >= 0 && hops.length < MAX_PATH_HOPS; at = parent.chain[at]) {
-            hops.push({ line: parent.line[at], message: `${chains[parent.chain[at]].name} jumps to ${chains[at].name}` });
-          }
-          return hops.reverse();
-        };
-
-        for (const check of pending) {
-          const refused = reachedFrom[check.chainIndex] & ~maskOf(check.placement.hooks!);
-          if (refused === 0) continue;
-          const from = hooksIn(refused);
-          const chain = chains[check.chainIndex];
-          context.report({
-            at: check.target,
-            ruleset,
-            table,
-            chain,
-            messageId: 'wrongPath',
-            data: { target: describeTarget(check.target, check.placement), allowed: describeAllowed(check.placement, true), chain: chain.name, from: joined(from, 'and') },
-            related: pathTo(check.chainIndex, HOOK_BIT[from[0]]),
-          });
         }
       },
     };
   },
 };
+
+/** Which built-in chains reach each user chain of a table, through the jumps of rules restored in the table's family. */
+class Reachability {
+  private readonly hookOfChain: Int32Array;
+  /** Per chain, the hook bits of the built-in chains it is reached from. */
+  private readonly reachedFrom: Uint8Array;
+
+  constructor(
+    private readonly chains: readonly Chain[],
+    private readonly jumps: TableJumps,
+    private readonly family: Family,
+  ) {
+    const count = chains.length;
+    this.hookOfChain = new Int32Array(count);
+    for (let index = 0; index < count; index++) this.hookOfChain[index] = chains[index].builtin ? (HOOK_BIT[chains[index].name] ?? 0) : 0;
+    this.reachedFrom = new Uint8Array(count);
+    for (let start = 0; start < count; start++) if (this.hookOfChain[start] !== 0) this.walk(start, null);
+  }
+
+  hooksReaching(chain: number): number {
+    return this.reachedFrom[chain];
+  }
+
+  /** One path from the hook's chain to `chain`: the walk again from that hook, this time keeping where each chain was first reached from. */
+  pathTo(chain: number, bit: number): { line: number; message: string }[] {
+    const start = this.hookOfChain.indexOf(bit);
+    const parents = { chain: new Int32Array(this.chains.length).fill(-1), line: new Int32Array(this.chains.length) };
+    this.walk(start, parents);
+    const hops: { line: number; message: string }[] = [];
+    for (let at = chain; this.hookOfChain[at] !== bit && parents.chain[at] >= 0 && hops.length < MAX_PATH_HOPS; at = parents.chain[at]) {
+      hops.push({ line: parents.line[at], message: `${this.chains[parents.chain[at]].name} jumps to ${this.chains[at].name}` });
+    }
+    return hops.reverse();
+  }
+
+  /** Depth first from a built-in chain, marking its hook bit on every user chain it reaches (and, given `parents`, how). */
+  private walk(start: number, parents: { chain: Int32Array; line: Int32Array } | null): void {
+    const { firstJump, jumpTo, jumpRule } = this.jumps;
+    const bit = this.hookOfChain[start];
+    // The first walk marks `reachedFrom`; the walk again for a path needs its own marks, the same order giving the same parents.
+    const seen = parents === null ? this.reachedFrom : new Uint8Array(this.chains.length);
+    const stack = [start];
+    while (stack.length > 0) {
+      const from = stack.pop()!;
+      for (let jump = firstJump[from]; jump < firstJump[from + 1]; jump++) {
+        const to = jumpTo[jump];
+        if (this.hookOfChain[to] !== 0 || (seen[to] & bit) !== 0) continue;
+        const onlyFamily = jumpRule[jump].onlyFamily;
+        if (onlyFamily !== null && onlyFamily !== this.family) continue;
+        seen[to] |= bit;
+        if (parents !== null) {
+          parents.chain[to] = from;
+          parents.line[to] = jumpRule[jump].line;
+        }
+        stack.push(to);
+      }
+    }
+  }
+}

@@ -32,8 +32,9 @@ export const rule: LintRule = {
   },
 };
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Most names are: their length is their size in bytes, without a call into Buffer per chain. */
 function isAscii(text: string): boolean {
-  for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) > 0x7f) return false;
-  return true;
+  return !NON_ASCII.test(text);
 }

@@ -28,27 +28,30 @@ export function tableJumps(table: Table): TableJumps {
   const chainIndex = Object.create(null) as Record<string, number>;
   for (let index = 0; index < chains.length; index++) chainIndex[chains[index].name] = index;
 
+  let ruleCount = 0;
+  for (const chain of chains) ruleCount += chain.rules.length;
   const firstJump = new Int32Array(chains.length + 1);
-  const jumpTo: number[] = [];
+  const jumpTo = new Int32Array(ruleCount);
   const jumpRule: Rule[] = [];
-  const viaChainTarget: number[] = [];
+  const viaChainTarget = new Uint8Array(ruleCount);
   const missing: { rule: Rule; chain: Chain }[] = [];
   for (let from = 0; from < chains.length; from++) {
-    firstJump[from] = jumpTo.length;
+    firstJump[from] = jumpRule.length;
     const chain = chains[from];
     for (const rule of chain.rules) {
       const target = rule.target;
       if (target === null) continue;
       const to = chainIndex[target.name];
       if (to !== undefined) {
-        jumpTo.push(to);
+        const jump = jumpRule.length;
+        jumpTo[jump] = to;
+        viaChainTarget[jump] = target.type === 'chain' ? 1 : 0;
         jumpRule.push(rule);
-        viaChainTarget.push(target.type === 'chain' ? 1 : 0);
       } else if (target.type === 'chain') {
         missing.push({ rule, chain });
       }
     }
   }
-  firstJump[chains.length] = jumpTo.length;
-  return { chainIndex, firstJump, jumpTo: Int32Array.from(jumpTo), jumpRule, viaChainTarget: Uint8Array.from(viaChainTarget), missing };
+  firstJump[chains.length] = jumpRule.length;
+  return { chainIndex, firstJump, jumpTo: jumpTo.subarray(0, jumpRule.length), jumpRule, viaChainTarget: viaChainTarget.subarray(0, jumpRule.length), missing };
 }

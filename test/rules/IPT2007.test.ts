@@ -265,6 +265,36 @@ describe('IPT2007 shows how the chain is reached', () => {
       { line: 6, message: 'A jumps to B' },
     ]);
   });
+
+  test('each finding of a table names the first hook that reaches it, with the path from that hook', () => {
+    const text = dump(
+      '*nat',
+      ':PREROUTING ACCEPT [0:0]',
+      ':INPUT ACCEPT [0:0]',
+      ':POSTROUTING ACCEPT [0:0]',
+      ':A - [0:0]',
+      ':B - [0:0]',
+      '-A PREROUTING -j A',
+      '-A POSTROUTING -j A',
+      '-A INPUT -j B',
+      '-A B -j A',
+      '-A A -p tcp -j REDIRECT --to-ports 3128',
+      '-A B -j DNAT --to-destination 10.0.0.1',
+      'COMMIT',
+    );
+    const findings = lintDump(parseDump(text).dump, { rules: [rule] });
+    expect(findings.map((finding) => [finding.line, finding.message.match(/reached from (.+?);/)?.[1], finding.related])).toEqual([
+      [
+        11,
+        'INPUT and POSTROUTING',
+        [
+          { line: 9, message: 'INPUT jumps to B' },
+          { line: 10, message: 'B jumps to A' },
+        ],
+      ],
+      [12, 'INPUT', [{ line: 9, message: 'INPUT jumps to B' }]],
+    ]);
+  });
 });
 
 expectSilentOnDockerSamples(rule);
