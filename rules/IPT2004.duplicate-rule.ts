@@ -1,4 +1,5 @@
 import type { Chain, Family, Rule, Ruleset, Table, Target } from '../src/ast';
+import { forEachChain } from '../src/lint/each-chain';
 import type { LintRule } from '../src/lint/types';
 import { printRuleSpec } from '../src/printer';
 
@@ -21,13 +22,13 @@ export const rule: LintRule = {
     const remember = (rule: Rule, spec: string): void => {
       firstBySpec.set(`${rule.onlyFamily ?? 'any'} ${spec}`, rule);
     };
-    // One loop over the table's chains here, rather than a call from the engine per chain.
     const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
       const rules = chain.rules;
       if (rules.length <= SHORT_CHAIN ? !repeatsTarget(rules) : rules.length < 2) return;
       firstByTarget.clear();
       firstBySpec.clear();
-      for (const rule of rules) {
+      for (let index = 0; index < rules.length; index++) {
+        const rule = rules[index];
         const earlier = firstByTarget.get(rule.target);
         if (earlier === undefined) {
           firstByTarget.set(rule.target, rule);
@@ -56,7 +57,7 @@ export const rule: LintRule = {
     };
     return {
       table(table, ruleset) {
-        for (const chain of table.chains) checkChain(chain, table, ruleset);
+        forEachChain(table, (chain) => checkChain(chain, table, ruleset));
       },
     };
   },

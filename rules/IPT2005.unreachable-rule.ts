@@ -1,4 +1,5 @@
 import type { Chain, Family, Parameter, Rule, Ruleset, Table } from '../src/ast';
+import { forEachChain } from '../src/lint/each-chain';
 import type { LintRule } from '../src/lint/types';
 import { canonicalAddress, canonicalProtocol } from '../src/parser/values';
 
@@ -47,7 +48,6 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    // One loop over the table's chains here, rather than a call from the engine per chain.
     const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
       const rules = chain.rules;
       // Made at the chain's first catch-all: until then nothing is hidden.
@@ -78,7 +78,7 @@ export const rule: LintRule = {
     };
     return {
       table(table, ruleset) {
-        for (const chain of table.chains) checkChain(chain, table, ruleset);
+        forEachChain(table, (chain) => checkChain(chain, table, ruleset));
       },
     };
   },

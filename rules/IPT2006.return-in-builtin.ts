@@ -1,4 +1,5 @@
 import type { Chain, Ruleset, Table } from '../src/ast';
+import { forEachChain } from '../src/lint/each-chain';
 import type { LintRule } from '../src/lint/types';
 
 /**
@@ -20,21 +21,20 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    // One loop over the table's chains here, rather than a call from the engine per chain.
     const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
       if (!chain.builtin) return;
       const filtering = table.name === 'filter' || table.name === 'security';
       if (chain.policy !== 'DROP' && !filtering) return;
       const messageId = chain.policy === 'DROP' ? 'dropPolicy' : chain.policy === 'ACCEPT' ? 'acceptPolicy' : 'keptPolicy';
-      for (const rule of chain.rules) {
-        const target = rule.target;
+      for (let index = 0; index < chain.rules.length; index++) {
+        const target = chain.rules[index].target;
         if (target === null || target.kind !== 'jump' || target.name !== 'RETURN') continue;
         context.report({ at: target, ruleset, table, chain, messageId, data: { chain: chain.name } });
       }
     };
     return {
       table(table, ruleset) {
-        for (const chain of table.chains) checkChain(chain, table, ruleset);
+        forEachChain(table, (chain) => checkChain(chain, table, ruleset));
       },
     };
   },

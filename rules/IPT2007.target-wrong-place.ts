@@ -107,7 +107,9 @@ export const rule: LintRule = {
         let reachability: Reachability | null = null;
         for (let index = 0; index < chains.length; index++) {
           const chain = chains[index];
-          for (const rule of chain.rules) {
+          const rules = chain.rules;
+          for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
+            const rule = rules[ruleIndex];
             const target = rule.target;
             // Most targets have no placement at all: that is told from the (interned) name before anything else.
             if (target === null || target.kind !== 'jump' || (target.name !== 'TCPMSS' && !PLACEMENTS.has(target.name))) continue;

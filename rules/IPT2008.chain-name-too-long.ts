@@ -1,4 +1,5 @@
 import type { Chain, Ruleset, Table } from '../src/ast';
+import { forEachChain } from '../src/lint/each-chain';
 import type { LintRule } from '../src/lint/types';
 
 /** XT_EXTENSION_MAXNAMELEN less the terminating NUL. */
@@ -16,7 +17,6 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    // One loop over the table's chains here, rather than a call from the engine per chain.
     const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
       if (chain.builtin) return;
       // The kernel limit is in bytes: a name with non-ASCII characters hits it sooner than its length shows.
@@ -26,7 +26,7 @@ export const rule: LintRule = {
     };
     return {
       table(table, ruleset) {
-        for (const chain of table.chains) checkChain(chain, table, ruleset);
+        forEachChain(table, (chain) => checkChain(chain, table, ruleset));
       },
     };
   },

@@ -76,7 +76,7 @@ export function lintDump(dump: Dump, options: LintOptions): Finding[] {
       for (const visitor of onTableEnd) visitor.tableEnd!(table, ruleset);
       // The built-in rules loop over a table's chains and rules themselves: without rule hooks, progress moves a table at a time.
       if (onRule.length === 0 && onProgress !== undefined) {
-        for (const chain of table.chains) visited += chain.rules.length;
+        for (let index = 0; index < table.chains.length; index++) visited += table.chains[index].rules.length;
         onProgress(visited, totalRules);
       }
     }
@@ -87,7 +87,7 @@ export function lintDump(dump: Dump, options: LintOptions): Finding[] {
 
 function countRules(dump: Dump): number {
   let count = 0;
-  for (const ruleset of dump.rulesets) for (const table of ruleset.tables) for (const chain of table.chains) count += chain.rules.length;
+  for (const ruleset of dump.rulesets) for (const table of ruleset.tables) for (let index = 0; index < table.chains.length; index++) count += table.chains[index].rules.length;
   return count;
 }
 

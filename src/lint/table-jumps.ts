@@ -29,7 +29,7 @@ export function tableJumps(table: Table): TableJumps {
   for (let index = 0; index < chains.length; index++) chainIndex[chains[index].name] = index;
 
   let ruleCount = 0;
-  for (const chain of chains) ruleCount += chain.rules.length;
+  for (let index = 0; index < chains.length; index++) ruleCount += chains[index].rules.length;
   const firstJump = new Int32Array(chains.length + 1);
   const jumpTo = new Int32Array(ruleCount);
   const jumpRule: Rule[] = [];
@@ -38,7 +38,9 @@ export function tableJumps(table: Table): TableJumps {
   for (let from = 0; from < chains.length; from++) {
     firstJump[from] = jumpRule.length;
     const chain = chains[from];
-    for (const rule of chain.rules) {
+    const rules = chain.rules;
+    for (let index = 0; index < rules.length; index++) {
+      const rule = rules[index];
       const target = rule.target;
       if (target === null) continue;
       const to = chainIndex[target.name];
