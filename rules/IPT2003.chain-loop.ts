@@ -1,5 +1,5 @@
 import type { Chain, Family, Rule } from '../src/ast';
-import { tableJumps, type TableJumps } from '../src/lint/table-jumps';
+import { jumpAppliesIn, tableJumps, type TableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 
 /** Past this many chains a loop is named by its ends, so one long loop cannot make a huge message. */
@@ -61,13 +61,13 @@ export const rule: LintRule = {
 };
 
 function hasFamilyOnlyJumps(jumps: TableJumps): boolean {
-  for (let jump = 0; jump < jumps.jumpRule.length; jump++) if (jumps.viaChainTarget[jump] === 1 && jumps.jumpRule[jump].onlyFamily !== null) return true;
+  for (let jump = 0; jump < jumps.jumpRule.length; jump++) if (jumps.viaChainTarget[jump] === 1 && jumps.onlyFamily[jump] !== 0) return true;
   return false;
 }
 
 /** Iterative depth-first walk (chain graphs can be tens of thousands deep) calling back on every jump into the current path. */
 function findBackEdges(jumps: TableJumps, family: Family | null, onBackEdge: (path: readonly number[], start: number, jump: number) => void): void {
-  const { firstJump, jumpTo, jumpRule, viaChainTarget } = jumps;
+  const { firstJump, jumpTo, viaChainTarget } = jumps;
   const chainCount = firstJump.length - 1;
   const done = new Uint8Array(chainCount);
   const positionInPath = new Int32Array(chainCount).fill(-1);
@@ -90,8 +90,7 @@ function findBackEdges(jumps: TableJumps, family: Family | null, onBackEdge: (pa
       }
       const jump = nextJump[depth]++;
       if (viaChainTarget[jump] === 0) continue;
-      const onlyFamily = jumpRule[jump].onlyFamily;
-      if (family !== null && onlyFamily !== null && onlyFamily !== family) continue;
+      if (family !== null && !jumpAppliesIn(jumps, jump, family)) continue;
       const to = jumpTo[jump];
       if (positionInPath[to] >= 0) onBackEdge(path, positionInPath[to], jump);
       else if (done[to] === 0) {

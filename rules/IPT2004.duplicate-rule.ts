@@ -18,10 +18,7 @@ export const rule: LintRule = {
     // Printing a rule's canonical text builds its parameters and matches, the costly part. Equal
     // texts imply equal targets, so a rule is printed only once an earlier rule of the chain has the same.
     const firstByTarget = new TargetTable();
-    const firstBySpec = new Map<string, Rule>();
-    const remember = (rule: Rule, spec: string): void => {
-      firstBySpec.set(`${rule.onlyFamily ?? 'any'} ${spec}`, rule);
-    };
+    const firstBySpec = new SpecTable();
     const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
       const rules = chain.rules;
       if (rules.length <= SHORT_CHAIN ? !repeatsTarget(rules) : rules.length < 2) return;
@@ -35,13 +32,13 @@ export const rule: LintRule = {
           continue;
         }
         if (earlier !== 'printed') {
-          remember(earlier, printRuleSpec(earlier, ruleset.family));
+          firstBySpec.remember(earlier, printRuleSpec(earlier, ruleset.family));
           firstByTarget.set(rule.target, 'printed');
         }
         const spec = printRuleSpec(rule, ruleset.family);
-        const first = firstWithSpec(firstBySpec, rule.onlyFamily, spec);
+        const first = firstBySpec.first(rule.onlyFamily, spec);
         if (first === undefined) {
-          remember(rule, spec);
+          firstBySpec.remember(rule, spec);
           continue;
         }
         context.report({
@@ -105,7 +102,28 @@ class TargetTable {
   }
 }
 
-/** A `-4`/`-6` rule repeats an earlier rule of its own family or of both; an unprefixed rule only an unprefixed one. */
-function firstWithSpec(firstBySpec: ReadonlyMap<string, Rule>, onlyFamily: Family | null, spec: string): Rule | undefined {
-  return (onlyFamily === null ? undefined : firstBySpec.get(`${onlyFamily} ${spec}`)) ?? firstBySpec.get(`any ${spec}`);
+/** The first rule of a chain with each canonical text, per family prefix. */
+class SpecTable {
+  private readonly unprefixed = new Map<string, Rule>();
+  private readonly ipv4 = new Map<string, Rule>();
+  private readonly ipv6 = new Map<string, Rule>();
+
+  remember(rule: Rule, spec: string): void {
+    this.of(rule.onlyFamily).set(spec, rule);
+  }
+
+  /** A `-4`/`-6` rule repeats an earlier rule of its own family or of both; an unprefixed rule only an unprefixed one. */
+  first(onlyFamily: Family | null, spec: string): Rule | undefined {
+    return (onlyFamily === null ? undefined : this.of(onlyFamily).get(spec)) ?? this.unprefixed.get(spec);
+  }
+
+  clear(): void {
+    this.unprefixed.clear();
+    this.ipv4.clear();
+    this.ipv6.clear();
+  }
+
+  private of(onlyFamily: Family | null): Map<string, Rule> {
+    return onlyFamily === null ? this.unprefixed : onlyFamily === 'ipv4' ? this.ipv4 : this.ipv6;
+  }
 }

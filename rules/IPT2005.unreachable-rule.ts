@@ -98,8 +98,9 @@ function asCatchAll(rule: Rule, order: number, family: Family): CatchAll | null 
   if (target === null || rule.unsupportedRevision) return null;
   const verdict = target.kind === 'goto' ? undefined : target.type === 'standard' || target.type === 'extension' ? VERDICTS.get(target.name) : undefined;
   if (target.kind !== 'goto' && verdict === undefined) return null;
-  for (const parameter of rule.parameters) if (!matchesEveryPacket(parameter, family)) return null;
+  // Matches before parameters: telling a module apart is cheaper than reading an address.
   for (const match of rule.matches) if (match.module !== 'comment' || !match.known) return null;
+  for (const parameter of rule.parameters) if (!matchesEveryPacket(parameter, family)) return null;
   return verdict === undefined
     ? { line: rule.line, order, messageId: 'afterGoto', data: { line: rule.line, target: target.name } }
     : { line: rule.line, order, messageId: 'afterVerdict', data: { line: rule.line, verdict } };

@@ -1,5 +1,5 @@
 import type { Chain, Family, TableName, Target } from '../src/ast';
-import { tableJumps, type TableJumps } from '../src/lint/table-jumps';
+import { jumpAppliesIn, tableJumps, type TableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 
 type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
@@ -196,8 +196,7 @@ class Reachability {
       for (let jump = firstJump[from]; jump < firstJump[from + 1]; jump++) {
         const to = jumpTo[jump];
         if (this.hookOfChain[to] !== 0 || (seen[to] & bit) !== 0) continue;
-        const onlyFamily = jumpRule[jump].onlyFamily;
-        if (onlyFamily !== null && onlyFamily !== this.family) continue;
+        if (!jumpAppliesIn(this.jumps, jump, this.family)) continue;
         seen[to] |= bit;
         if (parents !== null) {
           parents.chain[to] = from;

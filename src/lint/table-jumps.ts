@@ -1,4 +1,4 @@
-import type { Chain, Rule, Table } from '../ast';
+import type { Chain, Family, Rule, Table } from '../ast';
 
 /**
  * Where the rules of a table jump or go, found in one pass for every rule that follows jumps
@@ -16,8 +16,22 @@ export interface TableJumps {
   readonly jumpRule: readonly Rule[];
   /** 1 when the jump's target has type `chain` (no target extension of the same name). */
   readonly viaChainTarget: Uint8Array;
+  /**
+   * The family of each jump's `-4`/`-6` rule as ONLY_IPV4 or ONLY_IPV6, 0 for a rule of both: walks
+   * over the jumps read it here rather than from rules spread over the heap.
+   */
+  readonly onlyFamily: Uint8Array;
   /** Rules with a `chain` target that names no chain of the table, in table order. */
   readonly missing: readonly { rule: Rule; chain: Chain }[];
+}
+
+export const ONLY_IPV4 = 1;
+export const ONLY_IPV6 = 2;
+
+/** Whether a jump's rule is restored in `family`. */
+export function jumpAppliesIn(jumps: TableJumps, jump: number, family: Family): boolean {
+  const only = jumps.onlyFamily[jump];
+  return only === 0 || only === (family === 'ipv4' ? ONLY_IPV4 : ONLY_IPV6);
 }
 
 export function tableJumps(table: Table): TableJumps {
@@ -34,6 +48,7 @@ export function tableJumps(table: Table): TableJumps {
   const jumpTo = new Int32Array(ruleCount);
   const jumpRule: Rule[] = [];
   const viaChainTarget = new Uint8Array(ruleCount);
+  const onlyFamily = new Uint8Array(ruleCount);
   const missing: { rule: Rule; chain: Chain }[] = [];
   for (let from = 0; from < chains.length; from++) {
     firstJump[from] = jumpRule.length;
@@ -48,6 +63,7 @@ export function tableJumps(table: Table): TableJumps {
         const jump = jumpRule.length;
         jumpTo[jump] = to;
         viaChainTarget[jump] = target.type === 'chain' ? 1 : 0;
+        onlyFamily[jump] = rule.onlyFamily === null ? 0 : rule.onlyFamily === 'ipv4' ? ONLY_IPV4 : ONLY_IPV6;
         jumpRule.push(rule);
       } else if (target.type === 'chain') {
         missing.push({ rule, chain });
@@ -55,5 +71,5 @@ export function tableJumps(table: Table): TableJumps {
     }
   }
   firstJump[chains.length] = jumpRule.length;
-  return { chainIndex, firstJump, jumpTo: jumpTo.subarray(0, jumpRule.length), jumpRule, viaChainTarget: viaChainTarget.subarray(0, jumpRule.length), missing };
+  return { chainIndex, firstJump, jumpTo: jumpTo.subarray(0, jumpRule.length), jumpRule, viaChainTarget: viaChainTarget.subarray(0, jumpRule.length), onlyFamily: onlyFamily.subarray(0, jumpRule.length), missing };
 }
