@@ -157,8 +157,17 @@ testRule(rule, {
       name: 'a rule for the other family is not loaded into this one',
       dump: dump('*filter', ':FORWARD ACCEPT [0:0]', '-6 -A FORWARD -j MASQUERADE', 'COMMIT'),
     },
+    {
+      name: 'a user chain reached from a built-in chain only by a jump of the other family',
+      dump: dump('*nat', ':PREROUTING ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ':A - [0:0]', '-A PREROUTING -j A', '-6 -A POSTROUTING -j A', '-A A -p tcp -j DNAT --to-destination 10.0.0.1', 'COMMIT'),
+    },
   ],
   invalid: [
+    {
+      name: 'a user chain reached from a built-in chain by a jump of this family only',
+      dump: dump('*nat', ':PREROUTING ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ':A - [0:0]', '-A PREROUTING -j A', '-4 -A POSTROUTING -j A', '-A A -p tcp -j DNAT --to-destination 10.0.0.1', 'COMMIT'),
+      findings: [{ line: 7, message: ['-j DNAT', 'reached from POSTROUTING'], chain: 'A' }],
+    },
     {
       name: 'MASQUERADE in filter FORWARD',
       dump: dump('*filter', ':FORWARD DROP [0:0]', '-A FORWARD -i wg0 -o eth0 -j ACCEPT', '-A FORWARD -s 10.8.0.0/24 -o eth0 -j MASQUERADE', 'COMMIT'),
