@@ -6,6 +6,7 @@ type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
 const HOOK_ORDER: readonly Hook[] = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
 const HOOK_BIT: Readonly<Record<string, number>> = { PREROUTING: 1, INPUT: 2, FORWARD: 4, OUTPUT: 8, POSTROUTING: 16 };
+const ALL_HOOKS = 31;
 
 interface Placement {
   /** The kernel refuses the target in any other table, reachable or not. */
@@ -131,7 +132,7 @@ export const rule: LintRule = {
             }
             if (placement.builtinChainsOnly) continue;
             reachability ??= new Reachability(chains, jumps, family);
-            const refused = reachability.hooksReaching(index) & ~allowedHooks;
+            const refused = reachability.hooksReaching(index, ALL_HOOKS & ~allowedHooks);
             if (refused === 0) continue;
             const from = hooksIn(refused);
             context.report({
@@ -150,31 +151,47 @@ export const rule: LintRule = {
   },
 };
 
-/** Which built-in chains reach each user chain of a table, through the jumps of rules restored in the table's family. */
+/**
+ * Which built-in chains reach each user chain of a table, through the jumps of rules restored in
+ * the table's family. A hook's chain is walked from only once a check asks about that hook: a
+ * target is checked against the hooks it may not be reached from, and the hooks it may (the ones
+ * that reach everything in kube-proxy's nat table) need no walk.
+ */
 class Reachability {
   private readonly hookOfChain: Int32Array;
-  /** Per chain, the hook bits of the built-in chains it is reached from. */
+  private readonly startOfHook = new Map<number, number>();
+  /** Per chain, the bits of the walked hooks that reach it. */
   private readonly reachedFrom: Uint8Array;
+  private walkedHooks = 0;
 
   constructor(
     private readonly chains: readonly Chain[],
     private readonly jumps: TableJumps,
     private readonly family: Family,
   ) {
-    const count = chains.length;
-    this.hookOfChain = new Int32Array(count);
-    for (let index = 0; index < count; index++) this.hookOfChain[index] = chains[index].builtin ? (HOOK_BIT[chains[index].name] ?? 0) : 0;
-    this.reachedFrom = new Uint8Array(count);
-    for (let start = 0; start < count; start++) if (this.hookOfChain[start] !== 0) this.walk(start, null);
+    this.hookOfChain = new Int32Array(chains.length);
+    for (const hook of HOOK_ORDER) {
+      const index = jumps.chainIndex[hook];
+      if (index === undefined || !chains[index].builtin) continue;
+      this.hookOfChain[index] = HOOK_BIT[hook];
+      this.startOfHook.set(HOOK_BIT[hook], index);
+    }
+    this.reachedFrom = new Uint8Array(chains.length);
   }
 
-  hooksReaching(chain: number): number {
-    return this.reachedFrom[chain];
+  /** Which of `hooks` reach `chain`. */
+  hooksReaching(chain: number, hooks: number): number {
+    const unwalked = hooks & ~this.walkedHooks;
+    if (unwalked !== 0) {
+      for (const [bit, start] of this.startOfHook) if ((unwalked & bit) !== 0) this.walk(start, null);
+      this.walkedHooks |= unwalked;
+    }
+    return this.reachedFrom[chain] & hooks;
   }
 
   /** One path from the hook's chain to `chain`: the walk again from that hook, this time keeping where each chain was first reached from. */
   pathTo(chain: number, bit: number): { line: number; message: string }[] {
-    const start = this.hookOfChain.indexOf(bit);
+    const start = this.startOfHook.get(bit)!;
     const parents = { chain: new Int32Array(this.chains.length).fill(-1), line: new Int32Array(this.chains.length) };
     this.walk(start, parents);
     const hops: { line: number; message: string }[] = [];
