@@ -1,5 +1,5 @@
 import type { Chain, Family, Parameter, Rule, Ruleset, Table } from '../src/ast';
-import { forEachChain } from '../src/lint/each-chain';
+import { chainsWithEarlyEnd } from '../src/lint/early-endings';
 import type { LintRule } from '../src/lint/types';
 import { canonicalAddress, canonicalProtocol } from '../src/parser/values';
 
@@ -78,7 +78,7 @@ export const rule: LintRule = {
     };
     return {
       table(table, ruleset) {
-        forEachChain(table, (chain) => checkChain(chain, table, ruleset));
+        for (const chain of context.shared(table, chainsWithEarlyEnd)) checkChain(chain, table, ruleset);
       },
     };
   },
