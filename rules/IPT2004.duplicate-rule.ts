@@ -1,5 +1,5 @@
 import type { Chain, Family, Rule, Ruleset, Table, Target } from '../src/ast';
-import { forEachChain } from '../src/lint/each-chain';
+import { tableJumps, type TableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 import { printRuleSpec } from '../src/printer';
 
@@ -21,7 +21,6 @@ export const rule: LintRule = {
     const firstBySpec = new SpecTable();
     const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
       const rules = chain.rules;
-      if (rules.length <= SHORT_CHAIN ? !repeatsTarget(rules) : rules.length < 2) return;
       firstByTarget.clear();
       firstBySpec.clear();
       for (let index = 0; index < rules.length; index++) {
@@ -54,7 +53,13 @@ export const rule: LintRule = {
     };
     return {
       table(table, ruleset) {
-        forEachChain(table, (chain) => checkChain(chain, table, ruleset));
+        const jumps = context.shared(table, tableJumps);
+        const chains = table.chains;
+        for (let index = 0; index < chains.length; index++) {
+          const rules = chains[index].rules;
+          if (rules.length < 2 || (rules.length <= SHORT_CHAIN && !mayRepeatTarget(jumps, index, rules))) continue;
+          checkChain(chains[index], table, ruleset);
+        }
       },
     };
   },
@@ -62,6 +67,21 @@ export const rule: LintRule = {
 
 /** Up to this many rules, comparing every pair of targets is cheaper than filling the maps. */
 const SHORT_CHAIN = 16;
+
+/**
+ * Whether two rules of a short chain may have the same target. Its jumps to other chains have
+ * distinct targets when they lead to distinct chains, and differ from any target that is not a
+ * chain: with at most one such other rule, the jump index answers without reading any rule.
+ */
+function mayRepeatTarget(jumps: TableJumps, chain: number, rules: readonly Rule[]): boolean {
+  const first = jumps.firstJump[chain];
+  const end = jumps.firstJump[chain + 1];
+  if (rules.length - (end - first) > 1) return repeatsTarget(rules);
+  for (let later = first + 1; later < end; later++) {
+    for (let earlier = first; earlier < later; earlier++) if (jumps.jumpTo[earlier] === jumps.jumpTo[later]) return repeatsTarget(rules);
+  }
+  return false;
+}
 
 function repeatsTarget(rules: readonly Rule[]): boolean {
   for (let later = 1; later < rules.length; later++) {
