@@ -51,6 +51,9 @@ const PLACEMENTS: ReadonlyMap<string, Placement> = new Map<string, Placement>([
   ['SYNPROXY', { hooks: ['INPUT', 'FORWARD'] }],
 ]);
 
+/** Longer names (all of kube-proxy's chains) need no lookup, which would hash each one. */
+const LONGEST_PLACED_NAME = Math.max('TCPMSS'.length, ...[...PLACEMENTS.keys()].map((name) => name.length));
+
 const PMTU_CLAMPING: Placement = { hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'], builtinChainsOnly: true };
 
 const MAX_PATH_HOPS = 8;
@@ -112,8 +115,8 @@ export const rule: LintRule = {
           for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
             const rule = rules[ruleIndex];
             const target = rule.target;
-            // Most targets have no placement at all: that is told from the (interned) name before anything else.
-            if (target === null || target.kind !== 'jump' || (target.name !== 'TCPMSS' && !PLACEMENTS.has(target.name))) continue;
+            // Most targets have no placement at all: that is told from the name before anything else.
+            if (target === null || target.kind !== 'jump' || target.name.length > LONGEST_PLACED_NAME || (target.name !== 'TCPMSS' && !PLACEMENTS.has(target.name))) continue;
             if ((rule.onlyFamily !== null && rule.onlyFamily !== family) || jumps.chainIndex[target.name] !== undefined) continue;
             const placement = placementOf(target);
             if (placement === undefined) continue;
