@@ -15,8 +15,12 @@ export const rule: LintRule = {
   create(context) {
     return {
       table(table, ruleset) {
-        for (const { rule, chain } of context.shared(table, tableJumps).missing) {
+        const { otherTargetRule, otherTargetChain } = context.shared(table, tableJumps);
+        for (let index = 0; index < otherTargetRule.length; index++) {
+          const rule = otherTargetRule[index];
           const target = rule.target!;
+          if (target.type !== 'chain') continue;
+          const chain = table.chains[otherTargetChain[index]];
           context.report({
             at: target,
             ruleset,

@@ -108,46 +108,45 @@ export const rule: LintRule = {
         const chains = table.chains;
         const family = ruleset.family;
         const jumps = context.shared(table, tableJumps);
+        const { otherTargetRule, otherTargetChain } = jumps;
         let reachability: Reachability | null = null;
-        for (let index = 0; index < chains.length; index++) {
+        for (let other = 0; other < otherTargetRule.length; other++) {
+          const rule = otherTargetRule[other];
+          const target = rule.target!;
+          // Most targets have no placement at all: that is told from the name before anything else.
+          if (target.kind !== 'jump' || target.name.length > LONGEST_PLACED_NAME || (target.name !== 'TCPMSS' && !PLACEMENTS.has(target.name))) continue;
+          if (rule.onlyFamily !== null && rule.onlyFamily !== family) continue;
+          const index = otherTargetChain[other];
           const chain = chains[index];
-          const rules = chain.rules;
-          for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
-            const rule = rules[ruleIndex];
-            const target = rule.target;
-            // Most targets have no placement at all: that is told from the name before anything else.
-            if (target === null || target.kind !== 'jump' || target.name.length > LONGEST_PLACED_NAME || (target.name !== 'TCPMSS' && !PLACEMENTS.has(target.name))) continue;
-            if ((rule.onlyFamily !== null && rule.onlyFamily !== family) || jumps.chainIndex[target.name] !== undefined) continue;
-            const placement = placementOf(target);
-            if (placement === undefined) continue;
-            const shown = describeTarget(target, placement);
-            if (placement.tables !== undefined && !placement.tables.includes(table.name)) {
-              context.report({ at: target, ruleset, table, chain, messageId: 'wrongTable', data: { target: shown, allowed: describeAllowed(placement, false), table: table.name } });
-              continue;
-            }
-            if (placement.hooks === undefined) continue;
-            const allowedHooks = maskOf(placement.hooks);
-            if (chain.builtin) {
-              if ((allowedHooks & (HOOK_BIT[chain.name] ?? 0)) === 0) {
-                context.report({ at: target, ruleset, table, chain, messageId: 'wrongChain', data: { target: shown, allowed: describeAllowed(placement, true), chain: chain.name } });
-              }
-              continue;
-            }
-            if (placement.builtinChainsOnly) continue;
-            reachability ??= new Reachability(chains, jumps, family);
-            const refused = reachability.hooksReaching(index, ALL_HOOKS & ~allowedHooks);
-            if (refused === 0) continue;
-            const from = hooksIn(refused);
-            context.report({
-              at: target,
-              ruleset,
-              table,
-              chain,
-              messageId: 'wrongPath',
-              data: { target: shown, allowed: describeAllowed(placement, true), chain: chain.name, from: joined(from, 'and') },
-              related: reachability.pathTo(index, HOOK_BIT[from[0]]),
-            });
+          const placement = placementOf(target);
+          if (placement === undefined) continue;
+          const shown = describeTarget(target, placement);
+          if (placement.tables !== undefined && !placement.tables.includes(table.name)) {
+            context.report({ at: target, ruleset, table, chain, messageId: 'wrongTable', data: { target: shown, allowed: describeAllowed(placement, false), table: table.name } });
+            continue;
           }
+          if (placement.hooks === undefined) continue;
+          const allowedHooks = maskOf(placement.hooks);
+          if (chain.builtin) {
+            if ((allowedHooks & (HOOK_BIT[chain.name] ?? 0)) === 0) {
+              context.report({ at: target, ruleset, table, chain, messageId: 'wrongChain', data: { target: shown, allowed: describeAllowed(placement, true), chain: chain.name } });
+            }
+            continue;
+          }
+          if (placement.builtinChainsOnly) continue;
+          reachability ??= new Reachability(chains, jumps, family);
+          const refused = reachability.hooksReaching(index, ALL_HOOKS & ~allowedHooks);
+          if (refused === 0) continue;
+          const from = hooksIn(refused);
+          context.report({
+            at: target,
+            ruleset,
+            table,
+            chain,
+            messageId: 'wrongPath',
+            data: { target: shown, allowed: describeAllowed(placement, true), chain: chain.name, from: joined(from, 'and') },
+            related: reachability.pathTo(index, HOOK_BIT[from[0]]),
+          });
         }
       },
     };

@@ -1,4 +1,4 @@
-import type { Chain, Family, Rule, Table } from '../ast';
+import type { Family, Rule, Table } from '../ast';
 
 /**
  * Where the rules of a table jump or go, found in one pass for every rule that follows jumps
@@ -21,8 +21,13 @@ export interface TableJumps {
    * over the jumps read it here rather than from rules spread over the heap.
    */
   readonly onlyFamily: Uint8Array;
-  /** Rules with a `chain` target that names no chain of the table, in table order. */
-  readonly missing: readonly { rule: Rule; chain: Chain }[];
+  /**
+   * The rules with a target that names no chain of the table (standard and extension targets, and
+   * chains that are missing), in table order, and the position of each one's chain: rules that
+   * check targets other than chains look at these rather than at every rule.
+   */
+  readonly otherTargetRule: readonly Rule[];
+  readonly otherTargetChain: Int32Array;
 }
 
 export const ONLY_IPV4 = 1;
@@ -49,11 +54,11 @@ export function tableJumps(table: Table): TableJumps {
   const jumpRule: Rule[] = [];
   const viaChainTarget = new Uint8Array(ruleCount);
   const onlyFamily = new Uint8Array(ruleCount);
-  const missing: { rule: Rule; chain: Chain }[] = [];
+  const otherTargetRule: Rule[] = [];
+  const otherTargetChain = new Int32Array(ruleCount);
   for (let from = 0; from < chains.length; from++) {
     firstJump[from] = jumpRule.length;
-    const chain = chains[from];
-    const rules = chain.rules;
+    const rules = chains[from].rules;
     for (let index = 0; index < rules.length; index++) {
       const rule = rules[index];
       const target = rule.target;
@@ -65,11 +70,12 @@ export function tableJumps(table: Table): TableJumps {
         viaChainTarget[jump] = target.type === 'chain' ? 1 : 0;
         onlyFamily[jump] = rule.onlyFamily === null ? 0 : rule.onlyFamily === 'ipv4' ? ONLY_IPV4 : ONLY_IPV6;
         jumpRule.push(rule);
-      } else if (target.type === 'chain') {
-        missing.push({ rule, chain });
+      } else {
+        otherTargetChain[otherTargetRule.length] = from;
+        otherTargetRule.push(rule);
       }
     }
   }
   firstJump[chains.length] = jumpRule.length;
-  return { chainIndex, firstJump, jumpTo: jumpTo.subarray(0, jumpRule.length), jumpRule, viaChainTarget: viaChainTarget.subarray(0, jumpRule.length), onlyFamily: onlyFamily.subarray(0, jumpRule.length), missing };
+  return { chainIndex, firstJump, jumpTo: jumpTo.subarray(0, jumpRule.length), jumpRule, viaChainTarget: viaChainTarget.subarray(0, jumpRule.length), onlyFamily: onlyFamily.subarray(0, jumpRule.length), otherTargetRule, otherTargetChain: otherTargetChain.subarray(0, otherTargetRule.length) };
 }
