@@ -63,9 +63,16 @@ function placementOf(target: Target): Placement | undefined {
   return PLACEMENTS.get(target.name);
 }
 
+const maskOfHooks = new Map<readonly string[], number>();
+
+/** Per list of hooks, once: a dump can have tens of thousands of DNAT rules to check. */
 function maskOf(hooks: readonly string[]): number {
-  let mask = 0;
-  for (const hook of hooks) mask |= HOOK_BIT[hook];
+  let mask = maskOfHooks.get(hooks);
+  if (mask === undefined) {
+    mask = 0;
+    for (const hook of hooks) mask |= HOOK_BIT[hook];
+    maskOfHooks.set(hooks, mask);
+  }
   return mask;
 }
 
@@ -120,16 +127,15 @@ export const rule: LintRule = {
           const chain = chains[index];
           const placement = placementOf(target);
           if (placement === undefined) continue;
-          const shown = describeTarget(target, placement);
           if (placement.tables !== undefined && !placement.tables.includes(table.name)) {
-            context.report({ at: target, ruleset, table, chain, messageId: 'wrongTable', data: { target: shown, allowed: describeAllowed(placement, false), table: table.name } });
+            context.report({ at: target, ruleset, table, chain, messageId: 'wrongTable', data: { target: describeTarget(target, placement), allowed: describeAllowed(placement, false), table: table.name } });
             continue;
           }
           if (placement.hooks === undefined) continue;
           const allowedHooks = maskOf(placement.hooks);
           if (chain.builtin) {
             if ((allowedHooks & (HOOK_BIT[chain.name] ?? 0)) === 0) {
-              context.report({ at: target, ruleset, table, chain, messageId: 'wrongChain', data: { target: shown, allowed: describeAllowed(placement, true), chain: chain.name } });
+              context.report({ at: target, ruleset, table, chain, messageId: 'wrongChain', data: { target: describeTarget(target, placement), allowed: describeAllowed(placement, true), chain: chain.name } });
             }
             continue;
           }
@@ -144,7 +150,7 @@ export const rule: LintRule = {
             table,
             chain,
             messageId: 'wrongPath',
-            data: { target: shown, allowed: describeAllowed(placement, true), chain: chain.name, from: joined(from, 'and') },
+            data: { target: describeTarget(target, placement), allowed: describeAllowed(placement, true), chain: chain.name, from: joined(from, 'and') },
             related: reachability.pathTo(index, HOOK_BIT[from[0]]),
           });
         }
