@@ -77,5 +77,15 @@ export function tableJumps(table: Table): TableJumps {
     }
   }
   firstJump[chains.length] = jumpRule.length;
-  return { chainIndex, firstJump, jumpTo: jumpTo.subarray(0, jumpRule.length), jumpRule, viaChainTarget: viaChainTarget.subarray(0, jumpRule.length), onlyFamily: onlyFamily.subarray(0, jumpRule.length), otherTargetRule, otherTargetChain: otherTargetChain.subarray(0, otherTargetRule.length) };
+  const jumps = jumpRule.length;
+  return {
+    chainIndex,
+    firstJump,
+    jumpTo: jumpTo.subarray(0, jumps),
+    jumpRule,
+    viaChainTarget: viaChainTarget.subarray(0, jumps),
+    onlyFamily: onlyFamily.subarray(0, jumps),
+    otherTargetRule,
+    otherTargetChain: otherTargetChain.subarray(0, otherTargetRule.length),
+  };
 }
