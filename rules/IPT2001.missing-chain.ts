@@ -1,3 +1,4 @@
+import { tableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 
 /** A jump or goto to a chain the table does not have: iptables-restore refuses the whole table. */
@@ -12,23 +13,24 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    let chains = new Set<string>();
     return {
-      table(table) {
-        chains = new Set(table.chains.map((chain) => chain.name));
-      },
-      rule(rule, chain, table, ruleset) {
-        const target = rule.target;
-        if (target === null || target.type !== 'chain' || chains.has(target.name)) return;
-        context.report({
-          at: target,
-          ruleset,
-          table,
-          chain,
-          rule,
-          messageId: 'missing',
-          data: { flag: target.kind === 'goto' ? '-g' : '-j', target: target.name, table: table.name },
-        });
+      table(table, ruleset) {
+        const { otherTargetRule, otherTargetChain } = context.shared(table, tableJumps);
+        for (let index = 0; index < otherTargetRule.length; index++) {
+          const rule = otherTargetRule[index];
+          const target = rule.target!;
+          if (target.type !== 'chain') continue;
+          const chain = table.chains[otherTargetChain[index]];
+          context.report({
+            at: target,
+            ruleset,
+            table,
+            chain,
+            rule,
+            messageId: 'missing',
+            data: { flag: target.kind === 'goto' ? '-g' : '-j', target: target.name, table: table.name },
+          });
+        }
       },
     };
   },

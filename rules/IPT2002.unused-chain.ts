@@ -1,3 +1,4 @@
+import { tableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 
 /** A user chain nothing jumps or goes to: its rules never see a packet. */
@@ -14,29 +15,27 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    let hasUserChains = false;
-    let usedFromOutside = new Set<string>();
-    let usedFromItself = new Set<string>();
     return {
-      table(table) {
-        hasUserChains = table.chains.some((chain) => !chain.builtin);
-        usedFromOutside = new Set();
-        usedFromItself = new Set();
-      },
-      rule(rule, chain) {
-        if (!hasUserChains) return;
-        const target = rule.target;
-        if (target === null || target.type !== 'chain') return;
-        // A chain that only jumps to itself is still unreachable; the loop itself is IPT2003's to report.
-        (target.name === chain.name ? usedFromItself : usedFromOutside).add(target.name);
-      },
       tableEnd(table, ruleset) {
-        for (const chain of table.chains) {
-          if (chain.builtin || usedFromOutside.has(chain.name)) continue;
-          const count = chain.rules.length === 1 ? '1 rule' : `${chain.rules.length} rules`;
-          const messageId = usedFromItself.has(chain.name) ? 'onlyItself' : chain.rules.length === 0 ? 'unusedEmpty' : 'unused';
-          context.report({ at: chain, ruleset, table, chain, messageId, data: { chain: chain.name, table: table.name, count } });
+        if (table.chains.every((chain) => chain.builtin)) return;
+        const { firstJump, jumpTo, viaChainTarget } = context.shared(table, tableJumps);
+        const usedFromOutside = new Uint8Array(table.chains.length);
+        const usedFromItself = new Uint8Array(table.chains.length);
+        for (let from = 0; from < table.chains.length; from++) {
+          for (let jump = firstJump[from]; jump < firstJump[from + 1]; jump++) {
+            if (viaChainTarget[jump] === 0) continue;
+            const to = jumpTo[jump];
+            // A chain that only jumps to itself is still unreachable; the loop itself is IPT2003's to report.
+            if (to === from) usedFromItself[to] = 1;
+            else usedFromOutside[to] = 1;
+          }
         }
+        table.chains.forEach((chain, index) => {
+          if (chain.builtin || usedFromOutside[index] === 1) return;
+          const count = chain.rules.length === 1 ? '1 rule' : `${chain.rules.length} rules`;
+          const messageId = usedFromItself[index] === 1 ? 'onlyItself' : chain.rules.length === 0 ? 'unusedEmpty' : 'unused';
+          context.report({ at: chain, ruleset, table, chain, messageId, data: { chain: chain.name, table: table.name, count } });
+        });
       },
     };
   },

@@ -1,12 +1,6 @@
-import type { Chain, Family, Rule, Target } from '../src/ast';
+import type { Chain, Family, Rule } from '../src/ast';
+import { jumpAppliesIn, tableJumps, type TableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
-
-interface Edge {
-  from: Chain;
-  to: number;
-  rule: Rule;
-  target: Target;
-}
 
 /** Past this many chains a loop is named by its ends, so one long loop cannot make a huge message. */
 const MAX_NAMED_CHAINS = 8;
@@ -27,54 +21,38 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    let chains: Chain[] = [];
-    let indexByName = new Map<string, number>();
-    let edges: Edge[][] = [];
-    let outOfCurrentChain: Edge[] = [];
-    let hasFamilyOnlyJumps = false;
     return {
-      table(table) {
-        chains = table.chains;
-        indexByName = new Map(chains.map((chain, index) => [chain.name, index]));
-        edges = chains.map(() => []);
-        hasFamilyOnlyJumps = false;
-      },
-      chain(chain) {
-        outOfCurrentChain = edges[indexByName.get(chain.name)!];
-      },
-      rule(rule, chain) {
-        const target = rule.target;
-        if (target === null || target.type !== 'chain') return;
-        const to = indexByName.get(target.name);
-        if (to === undefined) return;
-        outOfCurrentChain.push({ from: chain, to, rule, target });
-        if (rule.onlyFamily !== null) hasFamilyOnlyJumps = true;
-      },
       tableEnd(table, ruleset) {
+        const chains = table.chains;
+        const jumps = context.shared(table, tableJumps);
         // Several rules of one chain jumping back to the same chain close the same loop: one finding, the others related.
-        const closing = new Map<string, { edge: Edge; cycle: string; also: Edge[] }>();
+        const closing = new Map<string, { jump: number; from: number; cycle: string; also: number[] }>();
         const seenRules = new Set<Rule>();
-        const onBackEdge = (path: readonly number[], start: number, edge: Edge): void => {
-          if (seenRules.has(edge.rule)) return;
-          seenRules.add(edge.rule);
-          const key = `${path[path.length - 1]}>${edge.to}`;
+        const onBackEdge = (path: readonly number[], start: number, jump: number): void => {
+          const rule = jumps.jumpRule[jump];
+          if (seenRules.has(rule)) return;
+          seenRules.add(rule);
+          const from = path[path.length - 1];
+          const key = `${from}>${jumps.jumpTo[jump]}`;
           const first = closing.get(key);
-          if (first === undefined) closing.set(key, { edge, cycle: describeCycle(path, start, chains), also: [] });
-          else first.also.push(edge);
+          if (first === undefined) closing.set(key, { jump, from, cycle: describeCycle(path, start, chains), also: [] });
+          else first.also.push(jump);
         };
         // `-4`/`-6` rules exist in one family only: a loop must close within a single family's rules.
-        const families: (Family | null)[] = hasFamilyOnlyJumps ? ['ipv4', 'ipv6'] : [null];
-        for (const family of families) findBackEdges(edges, family, onBackEdge);
+        const families: (Family | null)[] = hasFamilyOnlyJumps(jumps) ? ['ipv4', 'ipv6'] : [null];
+        for (const family of families) findBackEdges(jumps, family, onBackEdge);
 
-        for (const { edge, cycle, also } of closing.values()) {
+        for (const { jump, from, cycle, also } of closing.values()) {
+          const rule = jumps.jumpRule[jump];
+          const target = rule.target!;
           context.report({
-            at: edge.target,
+            at: target,
             ruleset,
             table,
-            chain: edge.from,
+            chain: chains[from],
             messageId: 'loop',
-            data: { flag: edge.target.kind === 'goto' ? '-g' : '-j', target: edge.target.name, cycle, table: table.name },
-            ...(also.length === 0 ? {} : { related: also.map((other) => ({ line: other.rule.line, message: `also goes back to ${other.target.name}, closing the same loop` })) }),
+            data: { flag: target.kind === 'goto' ? '-g' : '-j', target: target.name, cycle, table: table.name },
+            ...(also.length === 0 ? {} : { related: also.map((other) => ({ line: jumps.jumpRule[other].line, message: `also goes back to ${jumps.jumpRule[other].target!.name}, closing the same loop` })) }),
           });
         }
       },
@@ -82,40 +60,47 @@ export const rule: LintRule = {
   },
 };
 
-/** Iterative depth-first walk (chain graphs can be tens of thousands deep) calling back on every edge into the current path. */
-function findBackEdges(edges: readonly Edge[][], family: Family | null, onBackEdge: (path: readonly number[], start: number, edge: Edge) => void): void {
-  const done = new Uint8Array(edges.length);
-  const positionInPath = new Int32Array(edges.length).fill(-1);
+function hasFamilyOnlyJumps(jumps: TableJumps): boolean {
+  for (let jump = 0; jump < jumps.jumpRule.length; jump++) if (jumps.viaChainTarget[jump] === 1 && jumps.onlyFamily[jump] !== 0) return true;
+  return false;
+}
+
+/** Iterative depth-first walk (chain graphs can be tens of thousands deep) calling back on every jump into the current path. */
+function findBackEdges(jumps: TableJumps, family: Family | null, onBackEdge: (path: readonly number[], start: number, jump: number) => void): void {
+  const { firstJump, jumpTo, viaChainTarget } = jumps;
+  const chainCount = firstJump.length - 1;
+  const done = new Uint8Array(chainCount);
+  const positionInPath = new Int32Array(chainCount).fill(-1);
   const path: number[] = [];
-  const nextEdge: number[] = [];
-  for (let root = 0; root < edges.length; root++) {
+  const nextJump: number[] = [];
+  for (let root = 0; root < chainCount; root++) {
     if (done[root] === 1) continue;
     path.push(root);
-    nextEdge.push(0);
+    nextJump.push(firstJump[root]);
     positionInPath[root] = 0;
     while (path.length > 0) {
       const depth = path.length - 1;
       const node = path[depth];
-      const out = edges[node];
-      if (nextEdge[depth] === out.length) {
+      if (nextJump[depth] === firstJump[node + 1]) {
         done[node] = 1;
         positionInPath[node] = -1;
         path.pop();
-        nextEdge.pop();
+        nextJump.pop();
         continue;
       }
-      const edge = out[nextEdge[depth]++];
-      if (family !== null && edge.rule.onlyFamily !== null && edge.rule.onlyFamily !== family) continue;
-      if (positionInPath[edge.to] >= 0) onBackEdge(path, positionInPath[edge.to], edge);
-      else if (done[edge.to] === 0) {
-        positionInPath[edge.to] = path.length;
-        path.push(edge.to);
-        nextEdge.push(0);
+      const jump = nextJump[depth]++;
+      if (viaChainTarget[jump] === 0) continue;
+      if (family !== null && !jumpAppliesIn(jumps, jump, family)) continue;
+      const to = jumpTo[jump];
+      if (positionInPath[to] >= 0) onBackEdge(path, positionInPath[to], jump);
+      else if (done[to] === 0) {
+        positionInPath[to] = path.length;
+        path.push(to);
+        nextJump.push(firstJump[to]);
       }
     }
   }
 }
-
 /** `A → B → A`, shortened in the middle when the loop is long. */
 function describeCycle(path: readonly number[], start: number, chains: readonly Chain[]): string {
   const length = path.length - start;

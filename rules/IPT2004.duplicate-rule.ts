@@ -1,4 +1,5 @@
-import type { Family, Rule } from '../src/ast';
+import type { Chain, Family, Rule, Ruleset, Table, Target } from '../src/ast';
+import { tableJumps, type TableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 import { printRuleSpec } from '../src/printer';
 
@@ -16,32 +17,28 @@ export const rule: LintRule = {
   create(context) {
     // Printing a rule's canonical text builds its parameters and matches, the costly part. Equal
     // texts imply equal targets, so a rule is printed only once an earlier rule of the chain has the same.
-    const firstByShape = new Map<string, Rule | 'printed'>();
-    const firstBySpec = new Map<string, Rule>();
-    const remember = (rule: Rule, spec: string): void => {
-      firstBySpec.set(`${rule.onlyFamily ?? 'any'} ${spec}`, rule);
-    };
-    return {
-      chain() {
-        firstByShape.clear();
-        firstBySpec.clear();
-      },
-      rule(rule, chain, table, ruleset) {
-        const shape = shapeOf(rule);
-        const earlier = firstByShape.get(shape);
+    const firstByTarget = new TargetTable();
+    const firstBySpec = new SpecTable();
+    const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
+      const rules = chain.rules;
+      firstByTarget.clear();
+      firstBySpec.clear();
+      for (let index = 0; index < rules.length; index++) {
+        const rule = rules[index];
+        const earlier = firstByTarget.get(rule.target);
         if (earlier === undefined) {
-          firstByShape.set(shape, rule);
-          return;
+          firstByTarget.set(rule.target, rule);
+          continue;
         }
         if (earlier !== 'printed') {
-          remember(earlier, printRuleSpec(earlier, ruleset.family));
-          firstByShape.set(shape, 'printed');
+          firstBySpec.remember(earlier, printRuleSpec(earlier, ruleset.family));
+          firstByTarget.set(rule.target, 'printed');
         }
         const spec = printRuleSpec(rule, ruleset.family);
-        const first = firstWithSpec(firstBySpec, rule.onlyFamily, spec);
+        const first = firstBySpec.first(rule.onlyFamily, spec);
         if (first === undefined) {
-          remember(rule, spec);
-          return;
+          firstBySpec.remember(rule, spec);
+          continue;
         }
         context.report({
           at: rule,
@@ -52,22 +49,101 @@ export const rule: LintRule = {
           data: { line: first.line, chain: chain.name },
           related: [{ line: first.line, message: 'first occurrence' }],
         });
+      }
+    };
+    return {
+      table(table, ruleset) {
+        const jumps = context.shared(table, tableJumps);
+        const chains = table.chains;
+        for (let index = 0; index < chains.length; index++) {
+          const rules = chains[index].rules;
+          if (rules.length < 2 || (rules.length <= SHORT_CHAIN && !mayRepeatTarget(jumps, index, rules))) continue;
+          checkChain(chains[index], table, ruleset);
+        }
       },
     };
   },
 };
 
+/** Up to this many rules, comparing every pair of targets is cheaper than filling the maps. */
+const SHORT_CHAIN = 16;
+
 /**
- * What equal rules certainly share and what is known without building a rule's parameters and
- * matches: its target. Chains of real dumps rarely repeat a target (kube-proxy's never do), so
- * few rules get printed.
+ * Whether two rules of a short chain may have the same target. Its jumps to other chains have
+ * distinct targets when they lead to distinct chains, and differ from any target that is not a
+ * chain: with at most one such other rule, the jump index answers without reading any rule.
  */
-function shapeOf(rule: Rule): string {
-  const target = rule.target;
-  return target === null ? '' : `${target.kind} ${target.name}`;
+function mayRepeatTarget(jumps: TableJumps, chain: number, rules: readonly Rule[]): boolean {
+  const first = jumps.firstJump[chain];
+  const end = jumps.firstJump[chain + 1];
+  if (rules.length - (end - first) > 1) return repeatsTarget(rules);
+  for (let later = first + 1; later < end; later++) {
+    for (let earlier = first; earlier < later; earlier++) if (jumps.jumpTo[earlier] === jumps.jumpTo[later]) return repeatsTarget(rules);
+  }
+  return false;
 }
 
-/** A `-4`/`-6` rule repeats an earlier rule of its own family or of both; an unprefixed rule only an unprefixed one. */
-function firstWithSpec(firstBySpec: ReadonlyMap<string, Rule>, onlyFamily: Family | null, spec: string): Rule | undefined {
-  return (onlyFamily === null ? undefined : firstBySpec.get(`${onlyFamily} ${spec}`)) ?? firstBySpec.get(`any ${spec}`);
+function repeatsTarget(rules: readonly Rule[]): boolean {
+  for (let later = 1; later < rules.length; later++) {
+    const target = rules[later].target;
+    for (let earlier = 0; earlier < later; earlier++) if (sameTarget(rules[earlier].target, target)) return true;
+  }
+  return false;
+}
+
+function sameTarget(a: Target | null, b: Target | null): boolean {
+  return a === null || b === null ? a === b : a.kind === b.kind && a.name === b.name;
+}
+
+/**
+ * The first rule of a chain with each target, as far as it is known without building a rule's
+ * parameters and matches: its kind and name. Chains of real dumps rarely repeat a target
+ * (kube-proxy's never do), so few rules get printed.
+ */
+class TargetTable {
+  private readonly jumps = new Map<string, Rule | 'printed'>();
+  private readonly gotos = new Map<string, Rule | 'printed'>();
+  private none: Rule | 'printed' | undefined;
+
+  get(target: Target | null): Rule | 'printed' | undefined {
+    if (target === null) return this.none;
+    return (target.kind === 'goto' ? this.gotos : this.jumps).get(target.name);
+  }
+
+  set(target: Target | null, entry: Rule | 'printed'): void {
+    if (target === null) this.none = entry;
+    else (target.kind === 'goto' ? this.gotos : this.jumps).set(target.name, entry);
+  }
+
+  clear(): void {
+    this.jumps.clear();
+    this.gotos.clear();
+    this.none = undefined;
+  }
+}
+
+/** The first rule of a chain with each canonical text, per family prefix. */
+class SpecTable {
+  private readonly unprefixed = new Map<string, Rule>();
+  private readonly ipv4 = new Map<string, Rule>();
+  private readonly ipv6 = new Map<string, Rule>();
+
+  remember(rule: Rule, spec: string): void {
+    this.of(rule.onlyFamily).set(spec, rule);
+  }
+
+  /** A `-4`/`-6` rule repeats an earlier rule of its own family or of both; an unprefixed rule only an unprefixed one. */
+  first(onlyFamily: Family | null, spec: string): Rule | undefined {
+    return (onlyFamily === null ? undefined : this.of(onlyFamily).get(spec)) ?? this.unprefixed.get(spec);
+  }
+
+  clear(): void {
+    this.unprefixed.clear();
+    this.ipv4.clear();
+    this.ipv6.clear();
+  }
+
+  private of(onlyFamily: Family | null): Map<string, Rule> {
+    return onlyFamily === null ? this.unprefixed : onlyFamily === 'ipv4' ? this.ipv4 : this.ipv6;
+  }
 }

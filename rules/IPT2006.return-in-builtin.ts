@@ -1,3 +1,5 @@
+import type { Chain, Ruleset, Table } from '../src/ast';
+import { forEachChain } from '../src/lint/each-chain';
 import type { LintRule } from '../src/lint/types';
 
 /**
@@ -19,15 +21,20 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    return {
-      rule(rule, chain, table, ruleset) {
-        if (!chain.builtin || !rule.raw.includes('RETURN')) return;
-        const target = rule.target;
-        if (target === null || target.kind !== 'jump' || target.name !== 'RETURN') return;
-        const filtering = table.name === 'filter' || table.name === 'security';
-        if (chain.policy !== 'DROP' && !filtering) return;
-        const messageId = chain.policy === 'DROP' ? 'dropPolicy' : chain.policy === 'ACCEPT' ? 'acceptPolicy' : 'keptPolicy';
+    const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
+      if (!chain.builtin) return;
+      const filtering = table.name === 'filter' || table.name === 'security';
+      if (chain.policy !== 'DROP' && !filtering) return;
+      const messageId = chain.policy === 'DROP' ? 'dropPolicy' : chain.policy === 'ACCEPT' ? 'acceptPolicy' : 'keptPolicy';
+      for (let index = 0; index < chain.rules.length; index++) {
+        const target = chain.rules[index].target;
+        if (target === null || target.kind !== 'jump' || target.name !== 'RETURN') continue;
         context.report({ at: target, ruleset, table, chain, messageId, data: { chain: chain.name } });
+      }
+    };
+    return {
+      table(table, ruleset) {
+        forEachChain(table, (chain) => checkChain(chain, table, ruleset));
       },
     };
   },

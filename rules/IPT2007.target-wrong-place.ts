@@ -1,10 +1,12 @@
-import type { Chain, TableName, Target } from '../src/ast';
+import type { Chain, Family, TableName, Target } from '../src/ast';
+import { jumpAppliesIn, tableJumps, type TableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 
 type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
 const HOOK_ORDER: readonly Hook[] = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
 const HOOK_BIT: Readonly<Record<string, number>> = { PREROUTING: 1, INPUT: 2, FORWARD: 4, OUTPUT: 8, POSTROUTING: 16 };
+const ALL_HOOKS = 31;
 
 interface Placement {
   /** The kernel refuses the target in any other table, reachable or not. */
@@ -49,6 +51,9 @@ const PLACEMENTS: ReadonlyMap<string, Placement> = new Map<string, Placement>([
   ['SYNPROXY', { hooks: ['INPUT', 'FORWARD'] }],
 ]);
 
+/** Longer names (all of kube-proxy's chains) need no lookup, which would hash each one. */
+const LONGEST_PLACED_NAME = Math.max('TCPMSS'.length, ...[...PLACEMENTS.keys()].map((name) => name.length));
+
 const PMTU_CLAMPING: Placement = { hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'], builtinChainsOnly: true };
 
 const MAX_PATH_HOPS = 8;
@@ -58,9 +63,16 @@ function placementOf(target: Target): Placement | undefined {
   return PLACEMENTS.get(target.name);
 }
 
+const maskOfHooks = new Map<readonly string[], number>();
+
+/** Per list of hooks, once: a dump can have tens of thousands of DNAT rules to check. */
 function maskOf(hooks: readonly string[]): number {
-  let mask = 0;
-  for (const hook of hooks) mask |= HOOK_BIT[hook];
+  let mask = maskOfHooks.get(hooks);
+  if (mask === undefined) {
+    mask = 0;
+    for (const hook of hooks) mask |= HOOK_BIT[hook];
+    maskOfHooks.set(hooks, mask);
+  }
   return mask;
 }
 
@@ -84,13 +96,6 @@ function describeTarget(target: Target, placement: Placement): string {
   return placement === PMTU_CLAMPING ? `-j ${target.name} --clamp-mss-to-pmtu` : `-j ${target.name}`;
 }
 
-interface PendingCheck {
-  target: Target;
-  placement: Placement;
-  chain: Chain;
-  chainIndex: number;
-}
-
 /** A target in a table or chain where the kernel refuses it: iptables-restore then fails the table. */
 export const rule: LintRule = {
   meta: {
@@ -105,116 +110,125 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    let chainIndex = new Map<string, number>();
-    let chainNames: string[] = [];
-    let hookOfChain: number[] = [];
-    let jumpsFrom: number[][] = [];
-    let jumpLines: number[][] = [];
-    let currentChain = -1;
-    let pending: PendingCheck[] = [];
-
     return {
-      table(table) {
-        const count = table.chains.length;
-        chainIndex = new Map();
-        chainNames = new Array<string>(count);
-        hookOfChain = new Array<number>(count);
-        jumpsFrom = new Array<number[]>(count);
-        jumpLines = new Array<number[]>(count);
-        table.chains.forEach((chain, index) => {
-          chainIndex.set(chain.name, index);
-          chainNames[index] = chain.name;
-          hookOfChain[index] = chain.builtin ? (HOOK_BIT[chain.name] ?? 0) : 0;
-        });
-        currentChain = -1;
-        pending = [];
-      },
-      chain(chain) {
-        currentChain = chainIndex.get(chain.name) ?? -1;
-      },
-      rule(rule, chain, table, ruleset) {
-        if (rule.onlyFamily !== null && rule.onlyFamily !== ruleset.family) return;
-        const target = rule.target;
-        if (target === null) return;
-        const jumpedTo = chainIndex.get(target.name);
-        if (jumpedTo !== undefined) {
-          if (currentChain >= 0 && hookOfChain[jumpedTo] === 0) {
-            (jumpsFrom[currentChain] ??= []).push(jumpedTo);
-            (jumpLines[currentChain] ??= []).push(rule.line);
-          }
-          return;
-        }
-        if (target.kind !== 'jump') return;
-        const placement = placementOf(target);
-        if (placement === undefined) return;
-        const shown = describeTarget(target, placement);
-        if (placement.tables !== undefined && !placement.tables.includes(table.name)) {
-          context.report({ at: target, ruleset, table, chain, messageId: 'wrongTable', data: { target: shown, allowed: describeAllowed(placement, false), table: table.name } });
-          return;
-        }
-        if (placement.hooks === undefined) return;
-        if (chain.builtin) {
-          if ((maskOf(placement.hooks) & (HOOK_BIT[chain.name] ?? 0)) === 0) {
-            context.report({ at: target, ruleset, table, chain, messageId: 'wrongChain', data: { target: shown, allowed: describeAllowed(placement, true), chain: chain.name } });
-          }
-          return;
-        }
-        if (!placement.builtinChainsOnly && currentChain >= 0) pending.push({ target, placement, chain, chainIndex: currentChain });
-      },
       tableEnd(table, ruleset) {
-        if (pending.length === 0) return;
-        const count = chainNames.length;
-        const reachedFrom = new Uint8Array(count);
-        // Per hook, the chain and jump line each chain was first reached through, to show one path.
-        const parents = new Map<number, { chain: Int32Array; line: Int32Array }>();
-        for (let start = 0; start < count; start++) {
-          const bit = hookOfChain[start];
-          if (bit === 0) continue;
-          const parentChain = new Int32Array(count).fill(-1);
-          const parentLine = new Int32Array(count);
-          parents.set(bit, { chain: parentChain, line: parentLine });
-          const stack = [start];
-          while (stack.length > 0) {
-            const from = stack.pop()!;
-            const targets = jumpsFrom[from];
-            if (targets === undefined) continue;
-            const lines = jumpLines[from];
-            for (let index = 0; index < targets.length; index++) {
-              const to = targets[index];
-              if ((reachedFrom[to] & bit) !== 0) continue;
-              reachedFrom[to] |= bit;
-              parentChain[to] = from;
-              parentLine[to] = lines[index];
-              stack.push(to);
+        const chains = table.chains;
+        const family = ruleset.family;
+        const jumps = context.shared(table, tableJumps);
+        const { otherTargetRule, otherTargetChain } = jumps;
+        let reachability: Reachability | null = null;
+        for (let other = 0; other < otherTargetRule.length; other++) {
+          const rule = otherTargetRule[other];
+          const target = rule.target!;
+          // Most targets have no placement at all: that is told from the name before anything else.
+          if (target.kind !== 'jump' || target.name.length > LONGEST_PLACED_NAME || (target.name !== 'TCPMSS' && !PLACEMENTS.has(target.name))) continue;
+          if (rule.onlyFamily !== null && rule.onlyFamily !== family) continue;
+          const index = otherTargetChain[other];
+          const chain = chains[index];
+          const placement = placementOf(target);
+          if (placement === undefined) continue;
+          if (placement.tables !== undefined && !placement.tables.includes(table.name)) {
+            context.report({ at: target, ruleset, table, chain, messageId: 'wrongTable', data: { target: describeTarget(target, placement), allowed: describeAllowed(placement, false), table: table.name } });
+            continue;
+          }
+          if (placement.hooks === undefined) continue;
+          const allowedHooks = maskOf(placement.hooks);
+          if (chain.builtin) {
+            if ((allowedHooks & (HOOK_BIT[chain.name] ?? 0)) === 0) {
+              context.report({ at: target, ruleset, table, chain, messageId: 'wrongChain', data: { target: describeTarget(target, placement), allowed: describeAllowed(placement, true), chain: chain.name } });
             }
+            continue;
           }
-        }
-
-        const pathTo = (chain: number, bit: number): { line: number; message: string }[] => {
-          const parent = parents.get(bit)!;
-          const hops: { line: number; message: string }[] = [];
-          for (let at = chain; hookOfChain[at] !== bit && parent.chain[at] >= 0 && hops.length < MAX_PATH_HOPS; at = parent.chain[at]) {
-            hops.push({ line: parent.line[at], message: `${chainNames[parent.chain[at]]} jumps to ${chainNames[at]}` });
-          }
-          return hops.reverse();
-        };
-
-        for (const check of pending) {
-          const refused = reachedFrom[check.chainIndex] & ~maskOf(check.placement.hooks!);
+          if (placement.builtinChainsOnly) continue;
+          reachability ??= new Reachability(chains, jumps, family);
+          const refused = reachability.hooksReaching(index, ALL_HOOKS & ~allowedHooks);
           if (refused === 0) continue;
           const from = hooksIn(refused);
           context.report({
-            at: check.target,
+            at: target,
             ruleset,
             table,
-            chain: check.chain,
+            chain,
             messageId: 'wrongPath',
-            data: { target: describeTarget(check.target, check.placement), allowed: describeAllowed(check.placement, true), chain: check.chain.name, from: joined(from, 'and') },
-            related: pathTo(check.chainIndex, HOOK_BIT[from[0]]),
+            data: { target: describeTarget(target, placement), allowed: describeAllowed(placement, true), chain: chain.name, from: joined(from, 'and') },
+            related: reachability.pathTo(index, HOOK_BIT[from[0]]),
           });
         }
-        pending = [];
       },
     };
   },
 };
+
+/**
+ * Which built-in chains reach each user chain of a table, through the jumps of rules restored in
+ * the table's family. A hook's chain is walked from only once a check asks about that hook: a
+ * target is checked against the hooks it may not be reached from, and the hooks it may (the ones
+ * that reach everything in kube-proxy's nat table) need no walk.
+ */
+class Reachability {
+  private readonly hookOfChain: Int32Array;
+  private readonly startOfHook = new Map<number, number>();
+  /** Per chain, the bits of the walked hooks that reach it. */
+  private readonly reachedFrom: Uint8Array;
+  private walkedHooks = 0;
+
+  constructor(
+    private readonly chains: readonly Chain[],
+    private readonly jumps: TableJumps,
+    private readonly family: Family,
+  ) {
+    this.hookOfChain = new Int32Array(chains.length);
+    for (const hook of HOOK_ORDER) {
+      const index = jumps.chainIndex[hook];
+      if (index === undefined || !chains[index].builtin) continue;
+      this.hookOfChain[index] = HOOK_BIT[hook];
+      this.startOfHook.set(HOOK_BIT[hook], index);
+    }
+    this.reachedFrom = new Uint8Array(chains.length);
+  }
+
+  /** Which of `hooks` reach `chain`. */
+  hooksReaching(chain: number, hooks: number): number {
+    const unwalked = hooks & ~this.walkedHooks;
+    if (unwalked !== 0) {
+      for (const [bit, start] of this.startOfHook) if ((unwalked & bit) !== 0) this.walk(start, null);
+      this.walkedHooks |= unwalked;
+    }
+    return this.reachedFrom[chain] & hooks;
+  }
+
+  /** One path from the hook's chain to `chain`: the walk again from that hook, this time keeping where each chain was first reached from. */
+  pathTo(chain: number, bit: number): { line: number; message: string }[] {
+    const start = this.startOfHook.get(bit)!;
+    const parents = { chain: new Int32Array(this.chains.length).fill(-1), line: new Int32Array(this.chains.length) };
+    this.walk(start, parents);
+    const hops: { line: number; message: string }[] = [];
+    for (let at = chain; this.hookOfChain[at] !== bit && parents.chain[at] >= 0 && hops.length < MAX_PATH_HOPS; at = parents.chain[at]) {
+      hops.push({ line: parents.line[at], message: `${this.chains[parents.chain[at]].name} jumps to ${this.chains[at].name}` });
+    }
+    return hops.reverse();
+  }
+
+  /** Depth first from a built-in chain, marking its hook bit on every user chain it reaches (and, given `parents`, how). */
+  private walk(start: number, parents: { chain: Int32Array; line: Int32Array } | null): void {
+    const { firstJump, jumpTo, jumpRule } = this.jumps;
+    const bit = this.hookOfChain[start];
+    // The first walk marks `reachedFrom`; the walk again for a path needs its own marks, the same order giving the same parents.
+    const seen = parents === null ? this.reachedFrom : new Uint8Array(this.chains.length);
+    const stack = [start];
+    while (stack.length > 0) {
+      const from = stack.pop()!;
+      for (let jump = firstJump[from]; jump < firstJump[from + 1]; jump++) {
+        const to = jumpTo[jump];
+        if (this.hookOfChain[to] !== 0 || (seen[to] & bit) !== 0) continue;
+        if (!jumpAppliesIn(this.jumps, jump, this.family)) continue;
+        seen[to] |= bit;
+        if (parents !== null) {
+          parents.chain[to] = from;
+          parents.line[to] = jumpRule[jump].line;
+        }
+        stack.push(to);
+      }
+    }
+  }
+}

@@ -24,23 +24,17 @@ export const rule: LintRule = {
     },
   },
   create(context) {
-    let forward: Chain | null = null;
-    let dockerUser: Chain | null = null;
     return {
-      table() {
-        forward = null;
-        dockerUser = null;
-      },
-      chain(chain, table) {
-        if (table.name !== 'filter') return;
-        if (chain.name === DOCKER_USER) dockerUser = chain;
-        else if (chain.name === 'FORWARD' && chain.builtin) forward = chain;
-      },
       tableEnd(table, ruleset) {
-        const userChain = dockerUser;
-        const forwardChain = forward;
+        if (table.name !== 'filter') return;
+        let userChain: Chain | null = null;
+        let forwardChain: Chain | null = null;
+        for (const chain of table.chains) {
+          if (chain.name === DOCKER_USER) userChain = chain;
+          else if (chain.name === 'FORWARD' && chain.builtin) forwardChain = chain;
+        }
         // A restore fragment that does not declare FORWARD says nothing about its order in the kernel.
-        if (table.name !== 'filter' || userChain === null || forwardChain === null || !forwardChain.declared) return;
+        if (userChain === null || forwardChain === null || !forwardChain.declared) return;
         const family = ruleset.family;
         const applies = (rule: Rule): boolean => rule.onlyFamily === null || rule.onlyFamily === family;
         let chains: Map<string, Chain> | null = null;

@@ -1,4 +1,5 @@
 import type { LintRule } from '../src/lint/types';
+import { chainsWithEarlyEnd } from '../src/lint/early-endings';
 import { chainFamilies, coveredRules } from '../src/trace/shadow';
 import { linesText } from '../src/trace/shadow-text';
 
@@ -19,20 +20,22 @@ export const rule: LintRule = {
   },
   create(context) {
     return {
-      chain(chain, table, ruleset) {
-        for (const [covered, cover] of coveredRules(chain, chainFamilies(chain, ruleset.family))) {
-          if (cover.sameVerdict) continue;
-          const verdicts = [...new Set(cover.by.map((coverer) => coverer.target!.name))].join(', ');
-          context.report({
-            at: covered,
-            ruleset,
-            table,
-            chain,
-            rule: covered,
-            messageId: 'shadowed',
-            data: { lines: linesText(cover.by), decide: cover.by.length > 1 ? 'together decide' : 'decides', verdicts, them: cover.by.length > 1 ? 'them' : 'it' },
-            related: cover.by.map((coverer) => ({ line: coverer.line, message: 'decides some of its packets first' })),
-          });
+      table(table, ruleset) {
+        for (const chain of context.shared(table, chainsWithEarlyEnd)) {
+          for (const [covered, cover] of coveredRules(chain, chainFamilies(chain, ruleset.family))) {
+            if (cover.sameVerdict) continue;
+            const verdicts = [...new Set(cover.by.map((coverer) => coverer.target!.name))].join(', ');
+            context.report({
+              at: covered,
+              ruleset,
+              table,
+              chain,
+              rule: covered,
+              messageId: 'shadowed',
+              data: { lines: linesText(cover.by), decide: cover.by.length > 1 ? 'together decide' : 'decides', verdicts, them: cover.by.length > 1 ? 'them' : 'it' },
+              related: cover.by.map((coverer) => ({ line: coverer.line, message: 'decides some of its packets first' })),
+            });
+          }
         }
       },
     };

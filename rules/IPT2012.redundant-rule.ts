@@ -1,4 +1,5 @@
 import type { LintRule } from '../src/lint/types';
+import { chainsWithEarlyEnd } from '../src/lint/early-endings';
 import { chainFamilies, coveredRules } from '../src/trace/shadow';
 import { linesText } from '../src/trace/shadow-text';
 
@@ -18,19 +19,21 @@ export const rule: LintRule = {
   },
   create(context) {
     return {
-      chain(chain, table, ruleset) {
-        for (const [covered, cover] of coveredRules(chain, chainFamilies(chain, ruleset.family))) {
-          if (!cover.sameVerdict) continue;
-          context.report({
-            at: covered,
-            ruleset,
-            table,
-            chain,
-            rule: covered,
-            messageId: 'redundant',
-            data: { lines: linesText(cover.by), verb: `${cover.by.length > 1 ? 'give' : 'gives'} ${covered.target!.name}` },
-            related: cover.by.map((coverer) => ({ line: coverer.line, message: `gives some of its packets ${coverer.target!.name} first` })),
-          });
+      table(table, ruleset) {
+        for (const chain of context.shared(table, chainsWithEarlyEnd)) {
+          for (const [covered, cover] of coveredRules(chain, chainFamilies(chain, ruleset.family))) {
+            if (!cover.sameVerdict) continue;
+            context.report({
+              at: covered,
+              ruleset,
+              table,
+              chain,
+              rule: covered,
+              messageId: 'redundant',
+              data: { lines: linesText(cover.by), verb: `${cover.by.length > 1 ? 'give' : 'gives'} ${covered.target!.name}` },
+              related: cover.by.map((coverer) => ({ line: coverer.line, message: `gives some of its packets ${coverer.target!.name} first` })),
+            });
+          }
         }
       },
     };

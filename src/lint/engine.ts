@@ -1,4 +1,4 @@
-import type { Diagnostic, Dump, Rule, Severity } from '../ast';
+import type { Diagnostic, Dump, Rule, Severity, Table } from '../ast';
 import { printRuleSpec } from '../printer';
 import type { ProgressCallback } from '../output/progress';
 import type { Policy } from '../policy/types';
@@ -27,6 +27,15 @@ export function docsUrlFor(code: string): string {
 export function lintDump(dump: Dump, options: LintOptions): Finding[] {
   const findings: Finding[] = [];
   const visitors: Visitor[] = [];
+  const sharedByCompute = new Map<(table: Table) => unknown, Map<Table, unknown>>();
+  const shared = <T>(table: Table, compute: (table: Table) => T): T => {
+    let byTable = sharedByCompute.get(compute);
+    if (byTable === undefined) sharedByCompute.set(compute, (byTable = new Map()));
+    if (byTable.has(table)) return byTable.get(table) as T;
+    const value = compute(table);
+    byTable.set(table, value);
+    return value;
+  };
   for (const rule of options.rules) {
     const override = options.overrides?.[rule.meta.code];
     if (override === 'off') continue;
@@ -36,6 +45,7 @@ export function lintDump(dump: Dump, options: LintOptions): Finding[] {
         dump,
         policy: options.policy ?? null,
         report: (target) => findings.push(toFinding(rule, severity, dump.file, target)),
+        shared,
       }),
     );
   }
@@ -53,15 +63,22 @@ export function lintDump(dump: Dump, options: LintOptions): Finding[] {
     for (const visitor of onRuleset) visitor.ruleset!(ruleset);
     for (const table of ruleset.tables) {
       for (const visitor of onTable) visitor.table!(table, ruleset);
-      for (const chain of table.chains) {
-        for (const visitor of onChain) visitor.chain!(chain, table, ruleset);
-        if (onRule.length === 0) continue;
-        for (const rule of chain.rules) {
-          for (const visitor of onRule) visitor.rule!(rule, chain, table, ruleset);
-          if (onProgress !== undefined && ++visited % PROGRESS_EVERY === 0) onProgress(visited, totalRules);
+      if (onChain.length > 0 || onRule.length > 0) {
+        for (const chain of table.chains) {
+          for (const visitor of onChain) visitor.chain!(chain, table, ruleset);
+          if (onRule.length === 0) continue;
+          for (const rule of chain.rules) {
+            for (const visitor of onRule) visitor.rule!(rule, chain, table, ruleset);
+            if (onProgress !== undefined && ++visited % PROGRESS_EVERY === 0) onProgress(visited, totalRules);
+          }
         }
       }
       for (const visitor of onTableEnd) visitor.tableEnd!(table, ruleset);
+      // The built-in rules loop over a table's chains and rules themselves: without rule hooks, progress moves a table at a time.
+      if (onRule.length === 0 && onProgress !== undefined) {
+        for (let index = 0; index < table.chains.length; index++) visited += table.chains[index].rules.length;
+        onProgress(visited, totalRules);
+      }
     }
   }
   for (const visitor of visitors) visitor.end?.();
@@ -70,7 +87,7 @@ export function lintDump(dump: Dump, options: LintOptions): Finding[] {
 
 function countRules(dump: Dump): number {
   let count = 0;
-  for (const ruleset of dump.rulesets) for (const table of ruleset.tables) for (const chain of table.chains) count += chain.rules.length;
+  for (const ruleset of dump.rulesets) for (const table of ruleset.tables) for (let index = 0; index < table.chains.length; index++) count += table.chains[index].rules.length;
   return count;
 }
 

@@ -56,6 +56,11 @@ export interface RuleContext {
   /** The policy the dump is checked against; null when none was given (policy rules then do nothing). */
   readonly policy: Policy | null;
   report(target: ReportTarget): void;
+  /**
+   * What `compute` makes of `table`, computed once per lint run however many rules ask for it:
+   * for facts several rules need, such as where each rule of the table jumps to.
+   */
+  shared<T>(table: Table, compute: (table: Table) => T): T;
 }
 
 /**

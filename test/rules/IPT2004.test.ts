@@ -4,6 +4,9 @@ import { testRule } from '../helpers/rule-tester';
 
 const dump = (...lines: string[]): string => lines.join('\n') + '\n';
 
+/** Rules of one chain with a target each, past the length up to which the rule compares targets pair by pair. */
+const distinctRules = (count: number): string[] => Array.from({ length: count }, (_, index) => `-A INPUT -p tcp -m tcp --dport ${index + 1} -j LOG${index}`);
+
 testRule(rule, {
   valid: [
     {
@@ -17,6 +20,14 @@ testRule(rule, {
     {
       name: 'rules that differ only in their target or comment',
       dump: dump('*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', '-A INPUT -p tcp -m tcp --dport 22 -j DROP', '-A INPUT -m comment --comment "ssh from office" -j ACCEPT', '-A INPUT -m comment --comment "ssh from home" -j ACCEPT', 'COMMIT'),
+    },
+    {
+      name: 'a jump and a goto to the same chain',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', ':SERVICES - [0:0]', '-A INPUT -j SERVICES', '-A INPUT -g SERVICES', 'COMMIT'),
+    },
+    {
+      name: 'a long chain whose rules share a target but differ',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', ...Array.from({ length: 40 }, (_, index) => `-A INPUT -p tcp -m tcp --dport ${index + 1} -j ACCEPT`), 'COMMIT'),
     },
     {
       name: 'Docker publishing two ports of one container',
@@ -92,6 +103,16 @@ testRule(rule, {
       name: 'a jump to a chain taken twice',
       dump: dump('*filter', ':INPUT ACCEPT [0:0]', ':SERVICES - [0:0]', '-A INPUT -j SERVICES', '-A INPUT -i + -j SERVICES', 'COMMIT'),
       findings: [{ line: 5, message: ['same as line 4'] }],
+    },
+    {
+      name: 'a copy far down a long chain',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', ...distinctRules(30), '-A INPUT -p tcp --dport 22 -j ACCEPT', 'COMMIT'),
+      findings: [{ line: 34, message: ['same as line 3'] }],
+    },
+    {
+      name: 'rules without a target, in a short chain and in a long one',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', ':COUNT - [0:0]', '-A COUNT -p tcp', '-A COUNT -p tcp', '-A INPUT -p udp', ...distinctRules(20), '-A INPUT -p udp', 'COMMIT'),
+      findings: [{ line: 5, message: ['same as line 4'] }, { line: 27, message: ['same as line 6'] }],
     },
     {
       name: 'a -4 rule after its unprefixed copy',

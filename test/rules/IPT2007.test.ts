@@ -157,8 +157,17 @@ testRule(rule, {
       name: 'a rule for the other family is not loaded into this one',
       dump: dump('*filter', ':FORWARD ACCEPT [0:0]', '-6 -A FORWARD -j MASQUERADE', 'COMMIT'),
     },
+    {
+      name: 'a user chain reached from a built-in chain only by a jump of the other family',
+      dump: dump('*nat', ':PREROUTING ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ':A - [0:0]', '-A PREROUTING -j A', '-6 -A POSTROUTING -j A', '-A A -p tcp -j DNAT --to-destination 10.0.0.1', 'COMMIT'),
+    },
   ],
   invalid: [
+    {
+      name: 'a user chain reached from a built-in chain by a jump of this family only',
+      dump: dump('*nat', ':PREROUTING ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ':A - [0:0]', '-A PREROUTING -j A', '-4 -A POSTROUTING -j A', '-A A -p tcp -j DNAT --to-destination 10.0.0.1', 'COMMIT'),
+      findings: [{ line: 7, message: ['-j DNAT', 'reached from POSTROUTING'], chain: 'A' }],
+    },
     {
       name: 'MASQUERADE in filter FORWARD',
       dump: dump('*filter', ':FORWARD DROP [0:0]', '-A FORWARD -i wg0 -o eth0 -j ACCEPT', '-A FORWARD -s 10.8.0.0/24 -o eth0 -j MASQUERADE', 'COMMIT'),
@@ -263,6 +272,36 @@ describe('IPT2007 shows how the chain is reached', () => {
     expect(finding.related).toEqual([
       { line: 5, message: 'POSTROUTING jumps to A' },
       { line: 6, message: 'A jumps to B' },
+    ]);
+  });
+
+  test('each finding of a table names the first hook that reaches it, with the path from that hook', () => {
+    const text = dump(
+      '*nat',
+      ':PREROUTING ACCEPT [0:0]',
+      ':INPUT ACCEPT [0:0]',
+      ':POSTROUTING ACCEPT [0:0]',
+      ':A - [0:0]',
+      ':B - [0:0]',
+      '-A PREROUTING -j A',
+      '-A POSTROUTING -j A',
+      '-A INPUT -j B',
+      '-A B -j A',
+      '-A A -p tcp -j REDIRECT --to-ports 3128',
+      '-A B -j DNAT --to-destination 10.0.0.1',
+      'COMMIT',
+    );
+    const findings = lintDump(parseDump(text).dump, { rules: [rule] });
+    expect(findings.map((finding) => [finding.line, finding.message.match(/reached from (.+?);/)?.[1], finding.related])).toEqual([
+      [
+        11,
+        'INPUT and POSTROUTING',
+        [
+          { line: 9, message: 'INPUT jumps to B' },
+          { line: 10, message: 'B jumps to A' },
+        ],
+      ],
+      [12, 'INPUT', [{ line: 9, message: 'INPUT jumps to B' }]],
     ]);
   });
 });

@@ -1,0 +1,91 @@
+import type { Family, Rule, Table } from '../ast';
+
+/**
+ * Where the rules of a table jump or go, found in one pass for every rule that follows jumps
+ * (get it through `context.shared(table, tableJumps)`). A jump is any rule whose target names a
+ * chain of the table, whatever the target's type; the jumps of chain `c` are the indexes from
+ * `firstJump[c]` up to `firstJump[c + 1]`, in rule order.
+ */
+export interface TableJumps {
+  /** Position in `table.chains` by chain name; a null-prototype object, see `tableJumps`. */
+  readonly chainIndex: Readonly<Record<string, number>>;
+  /** One entry per chain and one more at the end. */
+  readonly firstJump: Int32Array;
+  /** The chain each jump leads to. */
+  readonly jumpTo: Int32Array;
+  readonly jumpRule: readonly Rule[];
+  /** 1 when the jump's target has type `chain` (no target extension of the same name). */
+  readonly viaChainTarget: Uint8Array;
+  /**
+   * The family of each jump's `-4`/`-6` rule as ONLY_IPV4 or ONLY_IPV6, 0 for a rule of both: walks
+   * over the jumps read it here rather than from rules spread over the heap.
+   */
+  readonly onlyFamily: Uint8Array;
+  /**
+   * The rules with a target that names no chain of the table (standard and extension targets, and
+   * chains that are missing), in table order, and the position of each one's chain: rules that
+   * check targets other than chains look at these rather than at every rule.
+   */
+  readonly otherTargetRule: readonly Rule[];
+  readonly otherTargetChain: Int32Array;
+}
+
+export const ONLY_IPV4 = 1;
+export const ONLY_IPV6 = 2;
+
+/** Whether a jump's rule is restored in `family`. */
+export function jumpAppliesIn(jumps: TableJumps, jump: number, family: Family): boolean {
+  const only = jumps.onlyFamily[jump];
+  return only === 0 || only === (family === 'ipv4' ? ONLY_IPV4 : ONLY_IPV6);
+}
+
+export function tableJumps(table: Table): TableJumps {
+  const chains = table.chains;
+  // Chain names are slices of the file text and targets' names are interned strings: as keys of
+  // a Map each lookup compares their characters, as property keys they are interned once and a
+  // lookup compares pointers, several times faster over a 100k-rule table.
+  const chainIndex = Object.create(null) as Record<string, number>;
+  for (let index = 0; index < chains.length; index++) chainIndex[chains[index].name] = index;
+
+  let ruleCount = 0;
+  for (let index = 0; index < chains.length; index++) ruleCount += chains[index].rules.length;
+  const firstJump = new Int32Array(chains.length + 1);
+  const jumpTo = new Int32Array(ruleCount);
+  const jumpRule: Rule[] = [];
+  const viaChainTarget = new Uint8Array(ruleCount);
+  const onlyFamily = new Uint8Array(ruleCount);
+  const otherTargetRule: Rule[] = [];
+  const otherTargetChain = new Int32Array(ruleCount);
+  for (let from = 0; from < chains.length; from++) {
+    firstJump[from] = jumpRule.length;
+    const rules = chains[from].rules;
+    for (let index = 0; index < rules.length; index++) {
+      const rule = rules[index];
+      const target = rule.target;
+      if (target === null) continue;
+      const to = chainIndex[target.name];
+      if (to !== undefined) {
+        const jump = jumpRule.length;
+        jumpTo[jump] = to;
+        viaChainTarget[jump] = target.type === 'chain' ? 1 : 0;
+        onlyFamily[jump] = rule.onlyFamily === null ? 0 : rule.onlyFamily === 'ipv4' ? ONLY_IPV4 : ONLY_IPV6;
+        jumpRule.push(rule);
+      } else {
+        otherTargetChain[otherTargetRule.length] = from;
+        otherTargetRule.push(rule);
+      }
+    }
+  }
+  firstJump[chains.length] = jumpRule.length;
+  const jumps = jumpRule.length;
+  return {
+    chainIndex,
+    firstJump,
+    jumpTo: jumpTo.subarray(0, jumps),
+    jumpRule,
+    viaChainTarget: viaChainTarget.subarray(0, jumps),
+    onlyFamily: onlyFamily.subarray(0, jumps),
+    otherTargetRule,
+    otherTargetChain: otherTargetChain.subarray(0, otherTargetRule.length),
+  };
+}
