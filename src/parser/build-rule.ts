@@ -11,7 +11,7 @@ import type {
 import type { DiagnosticKey } from '../diagnostics';
 import type { ClassifiedLine } from './classify';
 import { PARAMETER_SPELLINGS } from './classify';
-import { MATCHES, STANDARD_TARGETS, TARGETS, validateOptionValue } from './extensions';
+import { isTargetExtension, MATCHES, STANDARD_TARGETS, validateOptionValue } from './extensions';
 import { unquote, type Word } from './lexer';
 import type { CommandShape, RuleItem } from './line-shape';
 import { canonicalProtocol, validateValue } from './values';
@@ -191,7 +191,7 @@ class RuleBuilder {
         const target: Target = {
           kind: item.kind,
           name,
-          type: item.kind === 'goto' ? 'chain' : STANDARD_TARGETS.has(name) ? 'standard' : name in TARGETS ? 'extension' : 'chain',
+          type: item.kind === 'goto' ? 'chain' : STANDARD_TARGETS.has(name) ? 'standard' : isTargetExtension(name) ? 'extension' : 'chain',
           options: [],
           line: this.lineNumber,
           column: nameWord.column,

@@ -928,6 +928,13 @@ export const TARGETS: Record<string, ExtensionSpec> = {
   },
 };
 
+const TARGET_NAMES = new Set(Object.keys(TARGETS));
+
+/** Whether `-j NAME` names a target extension ipt-lint knows (not a chain; `toString` is a chain). */
+export function isTargetExtension(name: string): boolean {
+  return TARGET_NAMES.has(name);
+}
+
 export const STANDARD_TARGETS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
 
 export interface FoundOption {

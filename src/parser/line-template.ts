@@ -1,7 +1,7 @@
 import type { Family, ParameterName, Rule, RuleCommand, Target } from '../ast';
 import { bracketCounters, buildRule, chainNameProblem } from './build-rule';
 import { PARAMETER_SPELLINGS, type ClassifiedLine } from './classify';
-import { STANDARD_TARGETS, TARGETS, validateOptionValue } from './extensions';
+import { isTargetExtension, STANDARD_TARGETS, validateOptionValue } from './extensions';
 import type { OptionSpec } from './extension-spec';
 import { unquote } from './lexer';
 import type { CommandShape } from './line-shape';
@@ -186,7 +186,7 @@ function kindOf(line: string, index: number): number {
   if (index > 0) {
     if (followsMatchOrProtocol(line, index)) return LITERAL;
     // Target extensions decide how their options are read; jumps to chains do not.
-    if ((wordIs(line, index - 1, '-j') || wordIs(line, index - 1, '--jump')) && wordText(line, index) in TARGETS) return LITERAL;
+    if ((wordIs(line, index - 1, '-j') || wordIs(line, index - 1, '--jump')) && isTargetExtension(wordText(line, index))) return LITERAL;
   }
   if (first >= 48 && first <= 57 && isDigits(line, start, end)) return ArgumentKind.Number;
   if (first === 91 /* [ */ && COUNTERS.test(wordText(line, index))) return ArgumentKind.Counters;
@@ -310,7 +310,7 @@ function matchLayout(layout: TemplateLayout, line: string): boolean {
     if (code >= 48 && code <= 57 && isDigits(line, at, end)) kind = ArgumentKind.Number;
     else if (code === 91 /* [ */ && COUNTERS.test(line.slice(at, end))) kind = ArgumentKind.Counters;
     if (kind !== argumentKinds[k]) return false;
-    if (layout.afterJump[k] && line.slice(at, end) in TARGETS) return false;
+    if (layout.afterJump[k] && isTargetExtension(line.slice(at, end))) return false;
     const word = argumentWords[k];
     wordStarts[word] = at;
     wordEnds[word] = end;
@@ -447,7 +447,7 @@ function applyTemplate(template: RuleTemplate, line: string, lineNumber: number,
   let target: TargetHead | null = null;
   if (template.target !== null) {
     const name = unquotedWord(line, template.target.nameWord);
-    const type = template.target.kind === 'goto' ? 'chain' : STANDARD_TARGETS.has(name) ? 'standard' : name in TARGETS ? 'extension' : 'chain';
+    const type = template.target.kind === 'goto' ? 'chain' : STANDARD_TARGETS.has(name) ? 'standard' : isTargetExtension(name) ? 'extension' : 'chain';
     target = { kind: template.target.kind, name, type, column: wordStarts[template.target.column] + 1 };
   }
   const head: RuleHead = {
