@@ -1,9 +1,10 @@
-import type { Chain, ExtensionOption, Rule, Ruleset, Table, TableName } from '../ast';
+import type { Chain, ExtensionOption, Family, Rule, Ruleset, Table, TableName } from '../ast';
 import { parseUnsigned } from '../parser/values';
 import { allOnes, exactly, formatMasked, maskedContains, maskedOverlap, parseHostAddress, parseMasked, singleAddress, type AddressSet, type MaskedAddress } from './addresses';
 import { copyFlow, type Flow, type MatchHost } from './flow';
 import { isLocal, matchRule, parseMark, type UnknownTest } from './match';
 import type { HostModel, InterfaceValue, Packet } from './packet';
+import { chainIndex } from './rule-index';
 
 /** A match the tracer could not decide, and which way this outcome assumes it went. */
 export type Condition =
@@ -107,6 +108,20 @@ interface Branch {
   facts: List<readonly [string, boolean]>;
 }
 
+// Branches are made with every field written out: a spread with a changed field costs ten times more.
+
+function withStep(branch: Branch, step: Step): Branch {
+  return { flow: branch.flow, steps: push(branch.steps, step), conditions: branch.conditions, decision: branch.decision, facts: branch.facts };
+}
+
+function withFlow(branch: Branch, flow: Flow): Branch {
+  return { flow, steps: branch.steps, conditions: branch.conditions, decision: branch.decision, facts: branch.facts };
+}
+
+function withDecision(branch: Branch, decision: Decision | null): Branch {
+  return { flow: branch.flow, steps: branch.steps, conditions: branch.conditions, decision, facts: branch.facts };
+}
+
 function factOf(facts: List<readonly [string, boolean]>, key: string): boolean | undefined {
   for (let node = facts; node !== null; node = node.previous) if (node.value[0] === key) return node.value[1];
   return undefined;
@@ -124,45 +139,26 @@ interface Frame {
   position: number;
 }
 
-/** Chains shorter than this are walked rule by rule: an index would not pay for itself. */
-const INDEXED_CHAIN_LENGTH = 32;
-
-/** The `-i`/`-o` name a rule requires outright (not negated, no wildcard), per rule of a chain. */
-const requiredInterfaces = new WeakMap<Chain, { input: (string | null)[]; output: (string | null)[]; orders: Map<string, number[]> }>();
-
-function requiredName(rule: Rule, name: 'in-interface' | 'out-interface'): string | null {
-  for (const parameter of rule.parameters) {
-    if (parameter.name === name && !parameter.negated && parameter.value !== null && !parameter.value.endsWith('+')) return parameter.value;
-  }
-  return null;
+/** The rules of a chain that can match the packet, or null for all of them. */
+function ruleOrder(chain: Chain, flow: Flow, family: Family): readonly number[] | null {
+  return chainIndex(chain, family)?.candidates(flow) ?? null;
 }
 
-/**
- * The rules of a long chain that can match a packet whose output (or else input) interface is
- * known: Docker's chains hold a few rules per bridge, and a packet meets only its bridges' rules.
- */
-function ruleOrder(chain: Chain, flow: Flow): readonly number[] | null {
-  if (chain.rules.length < INDEXED_CHAIN_LENGTH) return null;
-  const out = flow.outInterface;
-  const input = flow.inInterface;
-  const side = out !== undefined && out !== null && 'name' in out ? 'output' : input !== null && 'name' in input ? 'input' : null;
-  if (side === null) return null;
-  const name = side === 'output' ? (out as { name: string }).name : (input as { name: string }).name;
-  let index = requiredInterfaces.get(chain);
-  if (index === undefined) {
-    index = { input: chain.rules.map((rule) => requiredName(rule, 'in-interface')), output: chain.rules.map((rule) => requiredName(rule, 'out-interface')), orders: new Map() };
-    requiredInterfaces.set(chain, index);
+const chainMaps = new WeakMap<Table, Map<string, Chain>>();
+
+/** A table's chains by name, shared by every trace through the table. */
+function chainsByName(table: Table): Map<string, Chain> {
+  let chains = chainMaps.get(table);
+  // A table is not changed once parsed; the count only guards against a caller who adds chains.
+  if (chains === undefined || chains.size !== table.chains.length) {
+    chains = new Map(table.chains.map((chain) => [chain.name, chain]));
+    chainMaps.set(table, chains);
   }
-  const key = `${side}\u0000${name}`;
-  let order = index.orders.get(key);
-  if (order === undefined) {
-    const required = index[side];
-    order = [];
-    for (let position = 0; position < required.length; position++) if (required[position] === null || required[position] === name) order.push(position);
-    index.orders.set(key, order);
-  }
-  return order;
+  return chains;
 }
+
+/** Where routing sends a destination, per host model: every trace of a reach matrix asks again. */
+const deducedOutInterfaces = new WeakMap<HostModel, WeakMap<AddressSet, { value: InterfaceValue | undefined; note: string }>>();
 
 class BudgetExceeded extends Error {}
 
@@ -187,7 +183,7 @@ class Tracer {
     private readonly maxBranches: number,
     private readonly verdictsOnly: boolean,
   ) {
-    for (const table of ruleset.tables) this.tables.set(table.name, { table, chains: new Map(table.chains.map((chain) => [chain.name, chain])) });
+    for (const table of ruleset.tables) this.tables.set(table.name, { table, chains: chainsByName(table) });
     this.matchHost = { localAddresses: host.localAddresses };
   }
 
@@ -270,7 +266,10 @@ class Tracer {
         }
         // To itself: out through lo and back in on lo, where the connection's NAT is already set up.
         for (const sent of this.hook(next, 'POSTROUTING')) {
-          const looped = { ...sent, flow: { ...copyFlow(sent.flow), inInterface: { name: 'lo' }, outInterface: null } };
+          const loopedFlow = copyFlow(sent.flow);
+          loopedFlow.inInterface = { name: 'lo' };
+          loopedFlow.outInterface = null;
+          const looped = withFlow(sent, loopedFlow);
           for (const back of this.hook(looped, 'PREROUTING', true)) this.deliver(back, false);
         }
       }
@@ -315,7 +314,7 @@ class Tracer {
       // The host sends from the address of the interface the packet leaves by.
       if (fromHost && flow.source.local === true && flow.source.within === null) flow.source = this.outInterfaceAddress(flow.outInterface, flow.family);
       const conditions = condition === null ? base.conditions : push(base.conditions, condition);
-      results.push({ ...base, flow, conditions, steps: push(base.steps, { kind: 'routing', local: toHost, outInterface: flow.outInterface, note }) });
+      results.push({ flow, steps: push(base.steps, { kind: 'routing', local: toHost, outInterface: flow.outInterface, note }), conditions, decision: base.decision, facts: base.facts });
     };
     if (local === 'yes') decide(branch, true, null);
     else if (local === 'no') decide(branch, false, null);
@@ -329,6 +328,20 @@ class Tracer {
   }
 
   private deduceOutInterface(destination: AddressSet): { value: InterfaceValue | undefined; note: string } {
+    let known = deducedOutInterfaces.get(this.host);
+    if (known === undefined) {
+      known = new WeakMap();
+      deducedOutInterfaces.set(this.host, known);
+    }
+    let deduced = known.get(destination);
+    if (deduced === undefined) {
+      deduced = this.computeOutInterface(destination);
+      known.set(destination, deduced);
+    }
+    return deduced;
+  }
+
+  private computeOutInterface(destination: AddressSet): { value: InterfaceValue | undefined; note: string } {
     const where = singleOrText(destination);
     for (const route of this.host.routes) {
       if (destination.within !== null && destination.within.length > 0 && destination.within.every((element) => maskedContains(route.subnet, element))) {
@@ -350,7 +363,7 @@ class Tracer {
 
   /** Runs the tables of one hook; returns the branches that got through all of them. */
   private hook(branch: Branch, hook: Hook, skipNat = false, afterNat?: (branch: Branch) => Branch[]): Branch[] {
-    let current: Branch[] = [{ ...branch, steps: push(branch.steps, { kind: 'hook', hook }) }];
+    let current: Branch[] = [withStep(branch, { kind: 'hook', hook })];
     for (const tableName of HOOK_TABLES[hook]) {
       if (tableName === 'nat' && !skipNat && branch.flow.state !== 'NEW') {
         current = current.map((item) => undoNat(item, hook));
@@ -366,14 +379,14 @@ class Tracer {
       for (const item of current) {
         const flow = copyFlow(item.flow);
         flow.table = tableName;
-        for (const [after, verdict] of this.walkTable({ ...item, flow }, tableName, entry.chains, chain)) {
+        for (const [after, verdict] of this.walkTable(withFlow(item, flow), tableName, entry.chains, chain)) {
           if (verdict.kind === 'accept') {
             const decision = tableName === 'filter' || after.decision === null ? verdict.decision : after.decision;
-            next.push({ ...after, decision });
+            next.push(withDecision(after, decision));
           } else if (verdict.kind === 'unknown') {
-            this.finish({ ...after, decision: verdict.decision }, 'UNKNOWN', undefined, verdict.reason);
+            this.finish(withDecision(after, verdict.decision), 'UNKNOWN', undefined, verdict.reason);
           } else {
-            this.finish({ ...after, decision: verdict.decision }, verdict.kind === 'drop' ? 'DROP' : 'REJECT');
+            this.finish(withDecision(after, verdict.decision), verdict.kind === 'drop' ? 'DROP' : 'REJECT');
           }
         }
       }
@@ -390,8 +403,8 @@ class Tracer {
   /** Walks a built-in chain and everything it jumps to; one result per way through. */
   private walkTable(start: Branch, tableName: TableName, chains: Map<string, Chain>, base: Chain): [Branch, TableVerdict][] {
     const results: [Branch, TableVerdict][] = [];
-    const pending: { branch: Branch; frames: Frame[] }[] = [{ branch: { ...start, steps: push(start.steps, { kind: 'chain', table: tableName, chain: base }) }, frames: [{ chain: base, order: ruleOrder(base, start.flow), position: 0 }] }];
     const family = this.ruleset.family;
+    const pending: { branch: Branch; frames: Frame[] }[] = [{ branch: withStep(start, { kind: 'chain', table: tableName, chain: base }), frames: [{ chain: base, order: ruleOrder(base, start.flow, family), position: 0 }] }];
     while (pending.length > 0) {
       const walk = pending.pop()!;
       let branch = walk.branch;
@@ -403,11 +416,11 @@ class Tracer {
           // Falling off a user chain returns to its caller; off the built-in chain, its policy decides.
           if (frame !== undefined && frames.length > 1) {
             frames.pop();
-            branch = { ...branch, steps: push(branch.steps, { kind: 'chain', table: tableName, chain: frames[frames.length - 1].chain, resumed: true }) };
+            branch = withStep(branch, { kind: 'chain', table: tableName, chain: frames[frames.length - 1].chain, resumed: true });
             continue;
           }
           verdict = this.policyVerdict(tableName, base);
-          branch = { ...branch, steps: push(branch.steps, { kind: 'policy', table: tableName, chain: base, verdict: base.policy ?? 'unknown' }) };
+          branch = withStep(branch, { kind: 'policy', table: tableName, chain: base, verdict: base.policy ?? 'unknown' });
           break;
         }
         const rule = frame.chain.rules[frame.order === null ? frame.position : frame.order[frame.position]];
@@ -432,17 +445,17 @@ class Tracer {
               if (open[0].key !== undefined) otherFacts = push(otherFacts, [open[0].key, false] as const);
             }
             pending.push({
-              branch: { ...branch, flow: otherFlow, facts: otherFacts, conditions: push(branch.conditions, { kind: 'rule', table: tableName, chain: frame.chain.name, rule, holds: false, why }) },
+              branch: { flow: otherFlow, steps: branch.steps, conditions: push(branch.conditions, { kind: 'rule', table: tableName, chain: frame.chain.name, rule, holds: false, why }), decision: branch.decision, facts: otherFacts },
               frames: frames.map((f) => ({ ...f })),
             });
             const flow = copyFlow(branch.flow);
             narrowAll(open, flow);
             let facts = branch.facts;
             for (const unknown of open) if (unknown.key !== undefined) facts = push(facts, [unknown.key, true] as const);
-            branch = { ...branch, flow, facts, conditions: push(branch.conditions, { kind: 'rule', table: tableName, chain: frame.chain.name, rule, holds: true, why }) };
+            branch = { flow, steps: branch.steps, conditions: push(branch.conditions, { kind: 'rule', table: tableName, chain: frame.chain.name, rule, holds: true, why }), decision: branch.decision, facts };
           }
         }
-        branch = { ...branch, steps: push(branch.steps, { kind: 'rule', table: tableName, chain: frame.chain, rule, assumed }) };
+        branch = withStep(branch, { kind: 'rule', table: tableName, chain: frame.chain, rule, assumed });
         const target = rule.target;
         if (target === null) continue;
         const decision: Decision = { table: tableName, chain: frame.chain, rule, verdict: target.name };
@@ -453,8 +466,8 @@ class Tracer {
             break;
           }
           if (target.kind === 'goto') frames.pop();
-          frames.push({ chain: userChain, order: ruleOrder(userChain, branch.flow), position: 0 });
-          branch = { ...branch, steps: push(branch.steps, { kind: 'chain', table: tableName, chain: userChain }) };
+          frames.push({ chain: userChain, order: ruleOrder(userChain, branch.flow, family), position: 0 });
+          branch = withStep(branch, { kind: 'chain', table: tableName, chain: userChain });
           continue;
         }
         switch (target.name) {
@@ -469,7 +482,7 @@ class Tracer {
             continue;
           case 'RETURN':
             frames.pop();
-            if (frames.length > 0) branch = { ...branch, steps: push(branch.steps, { kind: 'chain', table: tableName, chain: frames[frames.length - 1].chain, resumed: true }) };
+            if (frames.length > 0) branch = withStep(branch, { kind: 'chain', table: tableName, chain: frames[frames.length - 1].chain, resumed: true });
             continue;
         }
         if (NAT_TARGETS.has(target.name) && tableName === 'nat') {
@@ -478,7 +491,7 @@ class Tracer {
           continue;
         }
         if (CONTINUING_TARGETS.has(target.name)) {
-          branch = { ...branch, flow: applyContinuing(branch.flow, target.name, target.options) };
+          branch = withFlow(branch, applyContinuing(branch.flow, target.name, target.options));
           continue;
         }
         verdict = { kind: 'unknown', decision, reason: unknownTargetReason(target.name, chains) };
@@ -557,7 +570,7 @@ class Tracer {
     }
     const what = changeDestination ? 'destination' : 'source';
     const after = endpointText(flow, what);
-    return { ...branch, flow, steps: push(branch.steps, { kind: 'rewrite', table, rule, what, from: before, to: after }) };
+    return { flow, steps: push(branch.steps, { kind: 'rewrite', table, rule, what, from: before, to: after }), conditions: branch.conditions, decision: branch.decision, facts: branch.facts };
   }
 }
 
@@ -576,7 +589,7 @@ function undoNat(branch: Branch, hook: Hook): Branch {
   if (what === 'destination') flow.destinationPort = target.port;
   else flow.sourcePort = target.port;
   flow.undoNat = { ...undo, [what]: undefined };
-  return { ...branch, flow, steps: push(branch.steps, { kind: 'rewrite', table: 'nat', rule: null, what, from: before, to: endpointText(flow, what) }) };
+  return { flow, steps: push(branch.steps, { kind: 'rewrite', table: 'nat', rule: null, what, from: before, to: endpointText(flow, what) }), conditions: branch.conditions, decision: branch.decision, facts: branch.facts };
 }
 
 const acceptOnly = new WeakMap<Chain, boolean>();
@@ -737,8 +750,20 @@ function formatAddressText(address: MaskedAddress): string {
   return singleOrText(exactly(address));
 }
 
+const setTexts = new WeakMap<AddressSet, string>();
+
 /** One address as text, or a short description of the set. */
 export function singleOrText(set: AddressSet): string {
+  // Sets are not changed once made, and the traces of a reach matrix share theirs: a set "outside every network" is long to write.
+  let text = setTexts.get(set);
+  if (text === undefined) {
+    text = describeSet(set);
+    setTexts.set(set, text);
+  }
+  return text;
+}
+
+function describeSet(set: AddressSet): string {
   const single = singleAddress(set);
   if (single !== null) return formatMasked(single);
   if (set.local === true) return 'an address of the host';
