@@ -144,17 +144,19 @@ function ruleOrder(chain: Chain, flow: Flow, family: Family): readonly number[] 
   return chainIndex(chain, family)?.candidates(flow) ?? null;
 }
 
-const chainMaps = new WeakMap<Table, Map<string, Chain>>();
+type ChainsByName = ReadonlyMap<string, Chain>;
+
+const chainMaps = new WeakMap<Table, { count: number; chains: ChainsByName }>();
 
 /** A table's chains by name, shared by every trace through the table. */
-function chainsByName(table: Table): Map<string, Chain> {
-  let chains = chainMaps.get(table);
+function chainsByName(table: Table): ChainsByName {
+  let entry = chainMaps.get(table);
   // A table is not changed once parsed; the count only guards against a caller who adds chains.
-  if (chains === undefined || chains.size !== table.chains.length) {
-    chains = new Map(table.chains.map((chain) => [chain.name, chain]));
-    chainMaps.set(table, chains);
+  if (entry === undefined || entry.count !== table.chains.length) {
+    entry = { count: table.chains.length, chains: new Map(table.chains.map((chain) => [chain.name, chain])) };
+    chainMaps.set(table, entry);
   }
-  return chains;
+  return entry.chains;
 }
 
 /** Where routing sends a destination, per host model: every trace of a reach matrix asks again. */
@@ -172,7 +174,7 @@ export function tracePacket(ruleset: Ruleset, packet: Packet, host: HostModel, o
 }
 
 class Tracer {
-  private readonly tables = new Map<TableName, { table: Table; chains: Map<string, Chain> }>();
+  private readonly tables = new Map<TableName, { table: Table; chains: ChainsByName }>();
   private readonly outcomes: TraceOutcome[] = [];
   private branches = 1;
   private readonly matchHost: MatchHost;
@@ -401,7 +403,7 @@ class Tracer {
   }
 
   /** Walks a built-in chain and everything it jumps to; one result per way through. */
-  private walkTable(start: Branch, tableName: TableName, chains: Map<string, Chain>, base: Chain): [Branch, TableVerdict][] {
+  private walkTable(start: Branch, tableName: TableName, chains: ChainsByName, base: Chain): [Branch, TableVerdict][] {
     const results: [Branch, TableVerdict][] = [];
     const family = this.ruleset.family;
     const pending: { branch: Branch; frames: Frame[] }[] = [{ branch: withStep(start, { kind: 'chain', table: tableName, chain: base }), frames: [{ chain: base, order: ruleOrder(base, start.flow, family), position: 0 }] }];
@@ -595,7 +597,7 @@ function undoNat(branch: Branch, hook: Hook): Branch {
 const acceptOnly = new WeakMap<Chain, boolean>();
 
 /** Whether a built-in chain, and every chain it reaches, can only let packets through. */
-function onlyAccepts(start: Chain, chains: Map<string, Chain>): boolean {
+function onlyAccepts(start: Chain, chains: ChainsByName): boolean {
   const known = acceptOnly.get(start);
   if (known !== undefined) return known;
   let result = start.policy === 'ACCEPT';
@@ -633,7 +635,7 @@ function narrowAll(unknowns: UnknownTest[], flow: Flow): void {
 }
 
 
-function unknownTargetReason(name: string, chains: Map<string, Chain>): string {
+function unknownTargetReason(name: string, chains: ChainsByName): string {
   if (name === 'QUEUE' || name === 'NFQUEUE') return `-j ${name} hands the packet to a program, which decides`;
   if (name === 'SYNPROXY' || name === 'TPROXY') return `-j ${name} answers or diverts the packet itself`;
   if (chains.get(name)?.builtin === true) return `-j ${name} jumps to a built-in chain, which iptables refuses`;

@@ -1,6 +1,6 @@
 import type { Chain, Family, Rule } from '../ast';
 import { LazyRule } from '../parser/lazy-rule';
-import { maskedOverlap, parseMasked, type AddressSet, type MaskedAddress } from './addresses';
+import { allOnes, formatBits, maskedOverlap, parseMasked, type AddressSet, type MaskedAddress } from './addresses';
 import type { Flow } from './flow';
 import type { InterfaceValue } from './packet';
 
@@ -12,217 +12,76 @@ import type { InterfaceValue } from './packet';
 export interface RuleKeys {
   inInterface: string | null;
   outInterface: string | null;
-  /** The networks of an unnegated `-d`: the rule matches only a destination in one of them. */
-  destination: readonly MaskedAddress[] | null;
+  /** The value of an unnegated `-d` as written: the rule matches only a destination in it. */
+  destination: string | null;
 }
 
 const NO_KEYS: RuleKeys = { inInterface: null, outInterface: null, destination: null };
 
-const enum Field {
-  Source,
-  Destination,
-  InInterface,
-  OutInterface,
-  Protocol,
-  Fragment,
+/*
+ * The words before a rule's first match or target can only be a family prefix, the command, its
+ * chain and rule number, and parameters: there `-d` is surely the rule's `-d`. One regular
+ * expression checks that shape (and gives up on quotes, a value that starts like an option, or any
+ * other word); reading a line this way costs a fraction of building the rule, or of a loop over its
+ * characters before the loop is compiled, which is what a first trace meets.
+ */
+const PARAMETER_NAME = '(?:-[sdiop]|--source|--src|--destination|--dst|--in-interface|--out-interface|--protocol)';
+const PARAMETER = `[ \\t]+(?:![ \\t]+)?(?:${PARAMETER_NAME}[ \\t]+[^ \\t"!\\-][^ \\t"]*|-f|--fragment)`;
+const LEADING_PARAMETERS = new RegExp(
+  `^(?:(?:-4|-6|--ipv4|--ipv6)[ \\t]+)*(?:-[AIRDC]|--append|--insert|--replace|--delete|--check)[ \\t]+[^ \\t"]+(?:[ \\t]+\\d+)?((?:${PARAMETER})*)(?:[ \\t]+(?:-m|--match|-j|--jump|-g|--goto)(?=[ \\t]|$)|[ \\t]*$)`,
+);
+/** A parameter's value in the words LEADING_PARAMETERS gives, unless a `!` comes before it. */
+const parameterValue = (names: string): RegExp => new RegExp(`(?<![ \\t]![ \\t]*)[ \\t](?:${names})[ \\t]+([^ \\t]+)`);
+const DESTINATION = parameterValue('-d|--destination|--dst');
+const IN_INTERFACE = parameterValue('-i|--in-interface');
+const OUT_INTERFACE = parameterValue('-o|--out-interface');
+
+/** The keys of a rule read from its line, without building its parameters and matches; no keys for an unusual line. */
+export function keysFromLine(raw: string): RuleKeys {
+  const leading = LEADING_PARAMETERS.exec(raw);
+  if (leading === null || leading[1] === '') return NO_KEYS;
+  const parameters = leading[1];
+  // Each long spelling holds its short one: most lines need only the cheap search.
+  const inInterface = parameters.includes('-i') ? IN_INTERFACE.exec(parameters) : null;
+  const outInterface = parameters.includes('-o') ? OUT_INTERFACE.exec(parameters) : null;
+  const destination = parameters.includes('-d') ? DESTINATION.exec(parameters) : null;
+  if (inInterface === null && outInterface === null && destination === null) return NO_KEYS;
+  return { inInterface: requiredInterface(inInterface?.[1]), outInterface: requiredInterface(outInterface?.[1]), destination: destination?.[1] ?? null };
 }
 
-const FIELD_SPELLINGS: readonly (readonly [string, Field])[] = [
-  ['-s', Field.Source], ['--source', Field.Source], ['--src', Field.Source],
-  ['-d', Field.Destination], ['--destination', Field.Destination], ['--dst', Field.Destination],
-  ['-i', Field.InInterface], ['--in-interface', Field.InInterface],
-  ['-o', Field.OutInterface], ['--out-interface', Field.OutInterface],
-  ['-p', Field.Protocol], ['--protocol', Field.Protocol],
-  ['-f', Field.Fragment], ['--fragment', Field.Fragment],
-];
+function requiredInterface(value: string | undefined): string | null {
+  return value === undefined || value.endsWith('+') ? null : value;
+}
 
-const COMMANDS = ['-A', '--append', '-I', '--insert', '-R', '--replace', '-D', '--delete', '-C', '--check'];
-const FAMILY_WORDS = ['-4', '--ipv4', '-6', '--ipv6'];
-const END_OF_PARAMETERS = ['-m', '--match', '-j', '--jump', '-g', '--goto'];
-
-/**
- * The keys of a rule read from its line, without building its parameters and matches (which costs
- * far more on a 100k-rule dump). Only the words before the first match or target are read: there a
- * word can only be a command, a family prefix or a parameter, so `-d` is surely the rule's `-d`.
- * Anything unusual (quotes, counters, a word not known) leaves the rule with no keys.
- */
-export function keysFromLine(raw: string, family: Family): RuleKeys {
-  const line = new LineWords(raw);
-  if (!line.next()) return NO_KEYS;
-  while (line.isOneOf(FAMILY_WORDS)) if (!line.next()) return NO_KEYS;
-  if (!line.isOneOf(COMMANDS) || !line.next()) return NO_KEYS;
-  // The chain, then the rule number of `-I CHAIN 3`.
-  let more = line.next();
-  if (more && line.isDigits()) more = line.next();
-  let seen = 0;
+/** The keys of a rule: from its line when its details are not built yet, else from its parameters. */
+export function ruleKeys(rule: Rule): RuleKeys {
+  if (rule instanceof LazyRule) return keysFromLine(rule.raw);
   let inInterface: string | null = null;
   let outInterface: string | null = null;
   let destination: string | null = null;
-  while (more) {
-    if (line.isOneOf(END_OF_PARAMETERS)) break;
-    let negated = false;
-    if (line.is('!')) {
-      negated = true;
-      if (!line.next()) return NO_KEYS;
-    }
-    const field = line.field();
-    if (field === null) return NO_KEYS;
-    const bit = 1 << field;
-    if ((seen & bit) !== 0) return NO_KEYS;
-    seen |= bit;
-    if (field === Field.Fragment) {
-      more = line.next();
-      continue;
-    }
-    // `-d ! 10.0.0.1` (the old spelling of a negation) or a value that is not one: nothing is required outright.
-    if (!line.next() || line.startsWithBang()) return NO_KEYS;
-    if (!negated && (field === Field.InInterface || field === Field.OutInterface || field === Field.Destination)) {
-      const value = line.text();
-      if (field === Field.InInterface) inInterface = value;
-      else if (field === Field.OutInterface) outInterface = value;
-      else destination = value;
-    }
-    more = line.next();
+  for (const parameter of rule.parameters) {
+    if (parameter.negated || parameter.value === null) continue;
+    if (parameter.name === 'in-interface') inInterface = requiredInterface(parameter.value);
+    else if (parameter.name === 'out-interface') outInterface = requiredInterface(parameter.value);
+    else if (parameter.name === 'destination') destination = parameter.value;
   }
-  if (line.sawQuote) return NO_KEYS;
-  if (inInterface === null && outInterface === null && destination === null) return NO_KEYS;
-  return { inInterface: requiredInterface(inInterface), outInterface: requiredInterface(outInterface), destination: requiredNetworks(destination, family) };
+  return { inInterface, outInterface, destination };
 }
 
-/** A cursor over the blank-separated words of a line, compared in place: slicing and hashing each word costs more than the rest. */
-class LineWords {
-  private start = 0;
-  private end = 0;
-  /** A word read so far holds a quote, which may glue words together: the reading is unsure. */
-  sawQuote = false;
-
-  constructor(private readonly raw: string) {}
-
-  next(): boolean {
-    const raw = this.raw;
-    const length = raw.length;
-    let index = this.end;
-    while (index < length && isBlank(raw.charCodeAt(index))) index++;
-    if (index >= length) return false;
-    this.start = index;
-    while (index < length && !isBlank(raw.charCodeAt(index))) {
-      if (raw.charCodeAt(index) === 34 /* " */) this.sawQuote = true;
-      index++;
-    }
-    this.end = index;
-    return true;
-  }
-
-  is(word: string): boolean {
-    return this.end - this.start === word.length && this.raw.startsWith(word, this.start);
-  }
-
-  isOneOf(words: readonly string[]): boolean {
-    for (const word of words) if (this.is(word)) return true;
-    return false;
-  }
-
-  isDigits(): boolean {
-    for (let index = this.start; index < this.end; index++) {
-      const code = this.raw.charCodeAt(index);
-      if (code < 48 || code > 57) return false;
-    }
-    return true;
-  }
-
-  startsWithBang(): boolean {
-    return this.raw.charCodeAt(this.start) === 33;
-  }
-
-  field(): Field | null {
-    if (this.raw.charCodeAt(this.start) !== 45 /* - */) return null;
-    for (const [spelling, field] of FIELD_SPELLINGS) if (this.is(spelling)) return field;
-    return null;
-  }
-
-  text(): string {
-    return this.raw.slice(this.start, this.end);
-  }
-}
-
-function isBlank(code: number): boolean {
-  return code === 32 || code === 9;
-}
-
-function requiredInterface(value: string | null | undefined): string | null {
-  return value === null || value === undefined || value.endsWith('+') ? null : value;
-}
-
-function requiredNetworks(value: string | null | undefined, family: Family): MaskedAddress[] | null {
-  if (value === null || value === undefined) return null;
+/** The networks of a `-d` value; null when one is a host name, which the tracer cannot resolve. */
+export function destinationNetworks(value: string, family: Family): MaskedAddress[] | null {
   const networks: MaskedAddress[] = [];
-  for (const element of value.includes(',') ? value.split(',') : [value]) {
-    const network = (family === 'ipv4' ? plainIPv4Network(element) : null) ?? parseMasked(element, family);
-    // A host name: the tracer cannot tell what it matches.
+  for (const element of value.split(',')) {
+    const network = parseMasked(element, family);
     if (network === null) return null;
     networks.push(network);
   }
   return networks;
 }
 
-const IPV4_PREFIX_MASKS = Array.from({ length: 33 }, (_, length) => (length === 0 ? 0n : ((0xffffffffn >> BigInt(32 - length)) << BigInt(32 - length))));
-
-/**
- * `10.96.0.1/32` as iptables-save prints it, read without the general parser's detours; null for
- * any other spelling, which parseMasked reads. Both read this form the same.
- */
-function plainIPv4Network(text: string): MaskedAddress | null {
-  const length = text.length;
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  let index = 0;
-  for (; index < length; index++) {
-    const code = text.charCodeAt(index);
-    if (code === 46 /* . */) {
-      if (digits === 0 || dots === 3) return null;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-      dots++;
-    } else if (code >= 48 && code <= 57) {
-      if (digits === 1 && octet === 0) return null;
-      octet = octet * 10 + (code - 48);
-      if (++digits > 3 || octet > 255) return null;
-    } else break;
-  }
-  if (dots !== 3 || digits === 0) return null;
-  value = value * 256 + octet;
-  let prefix = 32;
-  if (index < length) {
-    if (text.charCodeAt(index) !== 47 /* / */ || index + 1 >= length || length - index - 1 > 2) return null;
-    prefix = 0;
-    for (let at = index + 1; at < length; at++) {
-      const code = text.charCodeAt(at);
-      if (code < 48 || code > 57) return null;
-      prefix = prefix * 10 + (code - 48);
-    }
-    if (prefix > 32) return null;
-  }
-  const mask = IPV4_PREFIX_MASKS[prefix];
-  return { family: 'ipv4', bits: BigInt(value) & mask, mask };
-}
-
-/** The keys of a rule: from its line when its details are not built yet, else from its parameters. */
-export function ruleKeys(rule: Rule, family: Family): RuleKeys {
-  if (rule instanceof LazyRule) return keysFromLine(rule.raw, family);
-  let inInterface: string | null = null;
-  let outInterface: string | null = null;
-  let destination: MaskedAddress[] | null = null;
-  for (const parameter of rule.parameters) {
-    if (parameter.negated || parameter.value === null) continue;
-    if (parameter.name === 'in-interface') inInterface = requiredInterface(parameter.value);
-    else if (parameter.name === 'out-interface') outInterface = requiredInterface(parameter.value);
-    else if (parameter.name === 'destination') destination = requiredNetworks(parameter.value, family);
-  }
-  return { inInterface, outInterface, destination };
-}
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/** One IPv4 host the way iptables-save prints it, and the way formatBits writes an address. */
+const PLAIN_IPV4_HOST = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}(?:/32)?$`);
 
 /** Chains shorter than this are walked rule by rule: an index would not pay for itself. */
 export const INDEXED_CHAIN_LENGTH = 32;
@@ -238,41 +97,51 @@ const MAX_REMEMBERED_SHAPES = 4096;
  */
 export class ChainIndex {
   private readonly keys: RuleKeys[];
-  private readonly byInInterface = new PositionsByKey<string>();
-  private readonly byOutInterface = new PositionsByKey<string>();
-  /** Rules with a `-d`, by the mask of each of its networks and then the network's bits. */
-  private readonly byDestination = new Map<bigint, Map<bigint, number[]>>();
+  /** Whether any rule requires an input (output) interface; when none does, the packet's tells nothing. */
+  private readonly inRequired: boolean;
+  private readonly outRequired: boolean;
+  private byInInterface: PositionsByKey | null = null;
+  private byOutInterface: PositionsByKey | null = null;
   /** Rules with no `-d` requirement, in chain order. */
   private readonly anyDestination: number[] = [];
+  /** Rules whose `-d` is one IPv4 host as iptables-save prints it, by that text (`/32` or not): no address is read until asked for. */
+  private readonly byHostText = new Map<string, number[]>();
+  /** Rules with any other `-d`. */
+  private readonly otherDestinations: number[] = [];
+  private otherIndex: NetworkIndex | null = null;
+  private hostIndex: NetworkIndex | null = null;
+  private readonly networks: (readonly MaskedAddress[] | null | undefined)[];
   private readonly remembered = new Map<string, readonly number[]>();
 
-  constructor(readonly chain: Chain, family: Family) {
-    this.keys = chain.rules.map((rule) => ruleKeys(rule, family));
-    this.keys.forEach((keys, position) => {
-      this.byInInterface.add(keys.inInterface, position);
-      this.byOutInterface.add(keys.outInterface, position);
-      if (keys.destination === null) {
-        this.anyDestination.push(position);
-        return;
-      }
-      for (const network of keys.destination) {
-        let byBits = this.byDestination.get(network.mask);
-        if (byBits === undefined) {
-          byBits = new Map();
-          this.byDestination.set(network.mask, byBits);
-        }
-        const list = byBits.get(network.bits);
-        if (list === undefined) byBits.set(network.bits, [position]);
-        else if (list[list.length - 1] !== position) list.push(position);
-      }
-    });
+  constructor(
+    readonly chain: Chain,
+    private readonly family: Family,
+  ) {
+    this.keys = chain.rules.map(ruleKeys);
+    this.networks = new Array(this.keys.length);
+    let inRequired = false;
+    let outRequired = false;
+    for (let position = 0; position < this.keys.length; position++) {
+      const keys = this.keys[position];
+      if (keys.inInterface !== null) inRequired = true;
+      if (keys.outInterface !== null) outRequired = true;
+      const destination = keys.destination;
+      if (destination === null) this.anyDestination.push(position);
+      else if (family === 'ipv4' && PLAIN_IPV4_HOST.test(destination)) {
+        const list = this.byHostText.get(destination);
+        if (list === undefined) this.byHostText.set(destination, [position]);
+        else list.push(position);
+      } else this.otherDestinations.push(position);
+    }
+    this.inRequired = inRequired;
+    this.outRequired = outRequired;
   }
 
   /** The positions, in chain order, of the rules that may match the packet; null for all of them. */
   candidates(flow: Flow): readonly number[] | null {
     const inName = interfaceKey(flow.inInterface);
     const outName = interfaceKey(flow.outInterface);
-    const within = destinationNetworks(flow.destination);
+    const within = possibleNetworks(flow.destination);
     if (inName === undefined && outName === undefined && within === undefined) return null;
     const shape = `${interfaceText(inName)}\u0000${interfaceText(outName)}\u0000${within === undefined ? '' : networksText(within)}`;
     let found = this.remembered.get(shape);
@@ -287,9 +156,16 @@ export class ChainIndex {
   /** The rules that pass every requirement, gathered from whichever key leaves the fewest to check. */
   private compute(inName: string | null | undefined, outName: string | null | undefined, within: readonly MaskedAddress[] | undefined): readonly number[] {
     const gatherings: (readonly (readonly number[])[])[] = [];
-    if (inName !== undefined) gatherings.push(this.byInInterface.lists(inName));
-    if (outName !== undefined) gatherings.push(this.byOutInterface.lists(outName));
+    if (inName !== undefined && this.inRequired) {
+      this.byInInterface ??= new PositionsByKey(this.keys.map((keys) => keys.inInterface));
+      gatherings.push(this.byInInterface.lists(inName));
+    }
+    if (outName !== undefined && this.outRequired) {
+      this.byOutInterface ??= new PositionsByKey(this.keys.map((keys) => keys.outInterface));
+      gatherings.push(this.byOutInterface.lists(outName));
+    }
     if (within !== undefined) gatherings.push(this.destinationLists(within));
+    if (gatherings.length === 0) gatherings.push([this.keys.map((_, position) => position)]);
     let smallest = gatherings[0];
     let smallestSize = Infinity;
     for (const lists of gatherings) {
@@ -306,7 +182,10 @@ export class ChainIndex {
       const keys = this.keys[position];
       if (inName !== undefined && keys.inInterface !== null && keys.inInterface !== inName) continue;
       if (outName !== undefined && keys.outInterface !== null && keys.outInterface !== outName) continue;
-      if (within !== undefined && keys.destination !== null && !keys.destination.some((network) => within.some((element) => maskedOverlap(network, element)))) continue;
+      if (within !== undefined && keys.destination !== null) {
+        const networks = this.networksAt(position);
+        if (networks !== null && !networks.some((network) => within.some((element) => maskedOverlap(network, element)))) continue;
+      }
       result.push(position);
     }
     return result.sort((a, b) => a - b);
@@ -315,7 +194,65 @@ export class ChainIndex {
   /** The rules whose `-d` may meet the destination, and those with none. */
   private destinationLists(within: readonly MaskedAddress[]): (readonly number[])[] {
     const lists: (readonly number[])[] = [this.anyDestination];
-    for (const [mask, byBits] of this.byDestination) {
+    this.otherIndex ??= new NetworkIndex(this.otherDestinations, (position) => this.networksAt(position));
+    this.otherIndex.collect(within, lists);
+    if (within.every((element) => element.family === 'ipv4' && element.mask === IPV4_HOST_MASK)) {
+      for (const element of within) {
+        const text = formatBits(element.bits, 'ipv4');
+        for (const spelling of [text, `${text}/32`]) {
+          const list = this.byHostText.get(spelling);
+          if (list !== undefined) lists.push(list);
+        }
+      }
+    } else {
+      this.hostIndex ??= new NetworkIndex([...this.byHostText.values()].flat(), (position) => this.networksAt(position));
+      this.hostIndex.collect(within, lists);
+    }
+    return lists;
+  }
+
+  private networksAt(position: number): readonly MaskedAddress[] | null {
+    let networks = this.networks[position];
+    if (networks === undefined) {
+      networks = destinationNetworks(this.keys[position].destination!, this.family);
+      this.networks[position] = networks;
+    }
+    return networks;
+  }
+}
+
+const IPV4_HOST_MASK = allOnes('ipv4');
+
+/** Rules by the networks of their `-d`: by each network's mask, then its bits. */
+class NetworkIndex {
+  private readonly byMask = new Map<bigint, Map<bigint, number[]>>();
+  /** Rules whose `-d` names a host the tracer cannot resolve: any destination may match. */
+  private readonly unreadable: number[] = [];
+
+  constructor(positions: readonly number[], networksAt: (position: number) => readonly MaskedAddress[] | null) {
+    for (const position of positions) {
+      const networks = networksAt(position);
+      if (networks === null) {
+        this.unreadable.push(position);
+        continue;
+      }
+      for (const network of networks) {
+        let byBits = this.byMask.get(network.mask);
+        if (byBits === undefined) {
+          byBits = new Map();
+          this.byMask.set(network.mask, byBits);
+        }
+        const list = byBits.get(network.bits);
+        if (list === undefined) byBits.set(network.bits, [position]);
+        else if (list[list.length - 1] !== position) list.push(position);
+      }
+    }
+  }
+
+  /** Adds the lists of rules whose networks may overlap one of `within`. */
+  collect(within: readonly MaskedAddress[], lists: (readonly number[])[]): void {
+    lists.push(this.unreadable);
+    for (const [mask, byBits] of this.byMask) {
       // A network overlaps an element that fixes all its bits only when they agree on those bits.
       if (within.every((element) => (element.mask & mask) === mask)) {
         for (const element of within) {
@@ -326,27 +263,28 @@ export class ChainIndex {
         for (const list of byBits.values()) lists.push(list);
       }
     }
-    return lists;
   }
 }
 
-/** Rule positions by the value a rule requires, and those that require none. */
-class PositionsByKey<K> {
-  private readonly byValue = new Map<K, number[]>();
+/** Rule positions by the name a rule requires, and those that require none. */
+class PositionsByKey {
+  private readonly byValue = new Map<string, number[]>();
   private readonly unconstrained: number[] = [];
 
-  add(value: K | null, position: number): void {
-    if (value === null) {
-      this.unconstrained.push(position);
-      return;
-    }
-    const list = this.byValue.get(value);
-    if (list === undefined) this.byValue.set(value, [position]);
-    else list.push(position);
+  constructor(values: readonly (string | null)[]) {
+    values.forEach((value, position) => {
+      if (value === null) {
+        this.unconstrained.push(position);
+        return;
+      }
+      const list = this.byValue.get(value);
+      if (list === undefined) this.byValue.set(value, [position]);
+      else list.push(position);
+    });
   }
 
   /** The rules a packet with this value (null: none, which no requirement accepts) may pass. */
-  lists(value: K | null): (readonly number[])[] {
+  lists(value: string | null): (readonly number[])[] {
     const matching = value === null ? undefined : this.byValue.get(value);
     return matching === undefined ? [this.unconstrained] : [this.unconstrained, matching];
   }
@@ -367,7 +305,7 @@ function interfaceText(name: string | null | undefined): string {
 }
 
 /** The destination's possible networks, when it is a list of them (an empty list matches every `-d`). */
-function destinationNetworks(set: AddressSet): readonly MaskedAddress[] | undefined {
+function possibleNetworks(set: AddressSet): readonly MaskedAddress[] | undefined {
   const within = set.within;
   return within === null || within.length === 0 ? undefined : within;
 }
