@@ -223,6 +223,13 @@ export class ChainIndex {
 
 const IPV4_HOST_MASK = allOnes('ipv4');
 
+/** The one IPv4 host a rule's `-d` names, read from its line as the index does; null when it names anything else, or nothing. */
+export function plainIPv4Destination(rule: Rule): string | null {
+  const destination = ruleKeys(rule).destination;
+  if (destination === null || !PLAIN_IPV4_HOST.test(destination)) return null;
+  return destination.endsWith('/32') ? destination.slice(0, -3) : destination;
+}
+
 /** Rules by the networks of their `-d`: by each network's mask, then its bits. */
 class NetworkIndex {
   private readonly byMask = new Map<bigint, Map<bigint, number[]>>();
