@@ -173,8 +173,45 @@ export function tracePacket(ruleset: Ruleset, packet: Packet, host: HostModel, o
   return new Tracer(ruleset, host, options.maxBranches ?? 4096, options.verdictsOnly ?? false).run(packet);
 }
 
+type TablesByName = ReadonlyMap<TableName, { table: Table; chains: ChainsByName }>;
+
+const rulesetTables = new WeakMap<Ruleset, { count: number; tables: TablesByName }>();
+
+/** A ruleset's tables by name, with their chains, shared by every trace through it. */
+function tablesByName(ruleset: Ruleset): TablesByName {
+  let entry = rulesetTables.get(ruleset);
+  if (entry === undefined || entry.count !== ruleset.tables.length) {
+    const tables = new Map<TableName, { table: Table; chains: ChainsByName }>();
+    for (const table of ruleset.tables) tables.set(table.name, { table, chains: chainsByName(table) });
+    entry = { count: ruleset.tables.length, tables };
+    rulesetTables.set(ruleset, entry);
+  }
+  return entry.tables;
+}
+
+/** "the host's addresses are …" per host model and family: a reach matrix asks for it on every trace. */
+const localAddressTexts = new WeakMap<HostModel, Map<Family, string>>();
+
+function localAddressText(host: HostModel, family: Family): string {
+  let byFamily = localAddressTexts.get(host);
+  if (byFamily === undefined) {
+    byFamily = new Map();
+    localAddressTexts.set(host, byFamily);
+  }
+  let text = byFamily.get(family);
+  if (text === undefined) {
+    const locals = host.localAddresses.filter((address) => address.family === family);
+    text =
+      locals.length === 0
+        ? 'the host has no addresses but loopback (give --local-address to add its own)'
+        : `the host's addresses are loopback and ${locals.map((address) => formatAddressText(address)).join(', ')}`;
+    byFamily.set(family, text);
+  }
+  return text;
+}
+
 class Tracer {
-  private readonly tables = new Map<TableName, { table: Table; chains: ChainsByName }>();
+  private readonly tables: TablesByName;
   private readonly outcomes: TraceOutcome[] = [];
   private branches = 1;
   private readonly matchHost: MatchHost;
@@ -185,7 +222,7 @@ class Tracer {
     private readonly maxBranches: number,
     private readonly verdictsOnly: boolean,
   ) {
-    for (const table of ruleset.tables) this.tables.set(table.name, { table, chains: chainsByName(table) });
+    this.tables = tablesByName(ruleset);
     this.matchHost = { localAddresses: host.localAddresses };
   }
 
@@ -233,13 +270,7 @@ class Tracer {
   }
 
   private assumptions(packet: Packet): string[] {
-    const assumptions = ['the host forwards packets (ip_forward is on)'];
-    const locals = this.host.localAddresses.filter((address) => address.family === packet.family);
-    assumptions.push(
-      locals.length === 0
-        ? 'the host has no addresses but loopback (give --local-address to add its own)'
-        : `the host's addresses are loopback and ${locals.map((address) => formatAddressText(address)).join(', ')}`,
-    );
+    const assumptions = ['the host forwards packets (ip_forward is on)', localAddressText(this.host, packet.family)];
     if (packet.state !== 'NEW') assumptions.push(`a ${packet.state} packet skips the nat tables, so NAT done when the connection opened is not shown`);
     return assumptions;
   }

@@ -111,7 +111,9 @@ export class ChainIndex {
   private otherIndex: NetworkIndex | null = null;
   private hostIndex: NetworkIndex | null = null;
   private readonly networks: (readonly MaskedAddress[] | null | undefined)[];
-  private readonly remembered = new Map<string, readonly number[]>();
+  /** Candidates already worked out, by input interface, output interface and destination. */
+  private readonly remembered = new Map<string, Map<string, Map<string, readonly number[]>>>();
+  private rememberedCount = 0;
 
   constructor(
     readonly chain: Chain,
@@ -139,16 +141,22 @@ export class ChainIndex {
 
   /** The positions, in chain order, of the rules that may match the packet; null for all of them. */
   candidates(flow: Flow): readonly number[] | null {
-    const inName = interfaceKey(flow.inInterface);
-    const outName = interfaceKey(flow.outInterface);
-    const within = possibleNetworks(flow.destination);
+    // Only what some rule of the chain requires tells rules apart: the rest stays out of the key.
+    const inName = this.inRequired ? interfaceKey(flow.inInterface) : undefined;
+    const outName = this.outRequired ? interfaceKey(flow.outInterface) : undefined;
+    const within = this.anyDestination.length < this.keys.length ? possibleNetworks(flow.destination) : undefined;
     if (inName === undefined && outName === undefined && within === undefined) return null;
-    const shape = `${interfaceText(inName)}\u0000${interfaceText(outName)}\u0000${within === undefined ? '' : networksText(within)}`;
-    let found = this.remembered.get(shape);
+    const byOut = nested(this.remembered, interfaceText(inName), () => new Map<string, Map<string, readonly number[]>>());
+    const byDestination = nested(byOut, interfaceText(outName), () => new Map<string, readonly number[]>());
+    const destinationText = within === undefined ? '' : networksText(within);
+    let found = byDestination.get(destinationText);
     if (found === undefined) {
       found = this.compute(inName, outName, within);
-      if (this.remembered.size >= MAX_REMEMBERED_SHAPES) this.remembered.clear();
-      this.remembered.set(shape, found);
+      if (++this.rememberedCount > MAX_REMEMBERED_SHAPES) {
+        this.remembered.clear();
+        this.rememberedCount = 0;
+      }
+      byDestination.set(destinationText, found);
     }
     return found;
   }
@@ -156,39 +164,45 @@ export class ChainIndex {
   /** The rules that pass every requirement, gathered from whichever key leaves the fewest to check. */
   private compute(inName: string | null | undefined, outName: string | null | undefined, within: readonly MaskedAddress[] | undefined): readonly number[] {
     const gatherings: (readonly (readonly number[])[])[] = [];
-    if (inName !== undefined && this.inRequired) {
+    if (inName !== undefined) {
       this.byInInterface ??= new PositionsByKey(this.keys.map((keys) => keys.inInterface));
       gatherings.push(this.byInInterface.lists(inName));
     }
-    if (outName !== undefined && this.outRequired) {
+    if (outName !== undefined) {
       this.byOutInterface ??= new PositionsByKey(this.keys.map((keys) => keys.outInterface));
       gatherings.push(this.byOutInterface.lists(outName));
     }
     if (within !== undefined) gatherings.push(this.destinationLists(within));
-    if (gatherings.length === 0) gatherings.push([this.keys.map((_, position) => position)]);
     let smallest = gatherings[0];
     let smallestSize = Infinity;
     for (const lists of gatherings) {
-      const size = lists.reduce((total, list) => total + list.length, 0);
+      let size = 0;
+      for (const list of lists) size += list.length;
       if (size < smallestSize) {
         smallest = lists;
         smallestSize = size;
       }
     }
-    const positions = new Set<number>();
-    for (const list of smallest) for (const position of list) positions.add(position);
     const result: number[] = [];
-    for (const position of positions) {
-      const keys = this.keys[position];
-      if (inName !== undefined && keys.inInterface !== null && keys.inInterface !== inName) continue;
-      if (outName !== undefined && keys.outInterface !== null && keys.outInterface !== outName) continue;
-      if (within !== undefined && keys.destination !== null) {
-        const networks = this.networksAt(position);
-        if (networks !== null && !networks.some((network) => within.some((element) => maskedOverlap(network, element)))) continue;
+    for (const list of smallest) {
+      for (const position of list) {
+        const keys = this.keys[position];
+        if (inName !== undefined && keys.inInterface !== null && keys.inInterface !== inName) continue;
+        if (outName !== undefined && keys.outInterface !== null && keys.outInterface !== outName) continue;
+        if (within !== undefined && keys.destination !== null) {
+          const networks = this.networksAt(position);
+          if (networks !== null && !networks.some((network) => within.some((element) => maskedOverlap(network, element)))) continue;
+        }
+        result.push(position);
       }
-      result.push(position);
     }
-    return result.sort((a, b) => a - b);
+    if (smallest.length === 1) return result;
+    // Several lists: a rule with several -d networks may be in more than one.
+    result.sort((a, b) => a - b);
+    let kept = 0;
+    for (let index = 0; index < result.length; index++) if (index === 0 || result[index] !== result[index - 1]) result[kept++] = result[index];
+    result.length = kept;
+    return result;
   }
 
   /** The rules whose `-d` may meet the destination, and those with none. */
@@ -305,6 +319,15 @@ function interfaceKey(value: InterfaceValue | null | undefined): string | null |
   if (value === null) return null;
   if (value === undefined || !('name' in value)) return undefined;
   return value.name;
+}
+
+function nested<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }
 
 function interfaceText(name: string | null | undefined): string {
