@@ -6,6 +6,8 @@ import type { Flow } from '../../src/trace/flow';
 import { matchRule } from '../../src/trace/match';
 import type { InterfaceValue } from '../../src/trace/packet';
 import { ChainIndex, chainIndex, INDEXED_CHAIN_LENGTH, keysFromLine, ruleKeys } from '../../src/trace/rule-index';
+import type { TraceOutcome } from '../../src/trace/evaluate';
+import { trace } from './helpers';
 
 // Small vocabularies, so that random packets often meet the rules' values.
 const DESTINATIONS = [
@@ -80,7 +82,7 @@ describe('the index of a long chain', () => {
               });
             }
       }),
-      { numRuns: 60 },
+      { numRuns: 30 },
     );
     // The property says something only when the index does leave rules out.
     expect(skipped).toBeGreaterThan(10_000);
@@ -122,5 +124,45 @@ describe('the index of a long chain', () => {
   test('short chains are walked rule by rule', () => {
     const { rules } = longChain(['-A LONG -d 10.0.0.1 -j ACCEPT']);
     expect(chainIndex({ kind: 'chain', name: 'LONG', builtin: false, policy: null, rules } as never, 'ipv4')).toBeNull();
+  });
+});
+
+describe('a trace through an indexed chain', () => {
+  const outcomeText = (outcome: TraceOutcome): string => {
+    const rule = (text: string | undefined): string => (text ?? 'policy').replace(/^(-4 )?-A \S+ /, '$1');
+    const conditions = outcome.conditions.map((condition) => (condition.kind === 'rule' ? `${rule(condition.rule.raw)} ${condition.holds}` : `${condition.text} ${condition.holds}`));
+    return `${outcome.verdict} by ${rule(outcome.decidedBy?.rule?.raw)} if ${conditions.join('; ')}`;
+  };
+
+  test('ends as the same rules split into short chains that are walked rule by rule', () => {
+    const packets = [
+      { in: 'eth0', destination: '10.0.0.1' },
+      { in: 'eth1', destination: '10.0.0.2' },
+      { in: 'lo', destination: '10.0.1.1' },
+      { in: 'eth0', destination: '10.0.0.0/24' },
+      { in: 'br0', destination: '192.0.2.1' },
+    ];
+    fc.assert(
+      fc.property(fc.array(ruleText, { minLength: INDEXED_CHAIN_LENGTH, maxLength: 50 }), (lines) => {
+        const header = ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]'];
+        const long = [...header, ':LONG - [0:0]', '-A INPUT -j LONG', ...lines, 'COMMIT', ''].join('\n');
+        // Parts of fewer rules than an index needs, each ending in a jump to the next: falling off one returns through all.
+        const parts: string[][] = [];
+        for (let start = 0; start < lines.length; start += INDEXED_CHAIN_LENGTH - 2) parts.push(lines.slice(start, start + INDEXED_CHAIN_LENGTH - 2));
+        const split = [
+          ...header,
+          ...parts.map((_, index) => `:PART${index} - [0:0]`),
+          '-A INPUT -j PART0',
+          ...parts.flatMap((part, index) => [...part.map((line) => line.replace(/-A LONG/, `-A PART${index}`)), ...(index + 1 < parts.length ? [`-A PART${index} -j PART${index + 1}`] : [])]),
+          'COMMIT',
+          '',
+        ].join('\n');
+        for (const packet of packets) {
+          const input = { ...packet, local: ['10.0.0.0/8', '192.0.2.1'] };
+          expect(trace(long, input).outcomes.map(outcomeText)).toEqual(trace(split, input).outcomes.map(outcomeText));
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 });
