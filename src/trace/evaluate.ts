@@ -153,7 +153,10 @@ function chainsByName(table: Table): ChainsByName {
   let entry = chainMaps.get(table);
   // A table is not changed once parsed; the count only guards against a caller who adds chains.
   if (entry === undefined || entry.count !== table.chains.length) {
-    entry = { count: table.chains.length, chains: new Map(table.chains.map((chain) => [chain.name, chain])) };
+    // Set one by one: kube-proxy's nat table holds tens of thousands of chains, and a pair per chain costs as much again.
+    const chains = new Map<string, Chain>();
+    for (const chain of table.chains) chains.set(chain.name, chain);
+    entry = { count: table.chains.length, chains };
     chainMaps.set(table, entry);
   }
   return entry.chains;
