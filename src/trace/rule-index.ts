@@ -30,6 +30,9 @@ const PARAMETER = `[ \\t]+(?:![ \\t]+)?(?:${PARAMETER_NAME}[ \\t]+[^ \\t"!\\-][^
 const LEADING_PARAMETERS = new RegExp(
   `^(?:(?:-4|-6|--ipv4|--ipv6)[ \\t]+)*(?:-[AIRDC]|--append|--insert|--replace|--delete|--check)[ \\t]+[^ \\t"]+(?:[ \\t]+\\d+)?((?:${PARAMETER})*)(?:[ \\t]+(?:-m|--match|-j|--jump|-g|--goto)(?=[ \\t]|$)|[ \\t]*$)`,
 );
+/** `-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m …`: the shape of most lines of a big kube-proxy chain, read at half the cost. */
+const DESTINATION_ONLY = /^-A [^ \t"]+ -d ([^ \t"!\-][^ \t"]*) (?:-p [^ \t"!\-][^ \t"]* )?(?:-m|-j|-g) /;
+
 /** A parameter's value in the words LEADING_PARAMETERS gives, unless a `!` comes before it. */
 const parameterValue = (names: string): RegExp => new RegExp(`(?<![ \\t]![ \\t]*)[ \\t](?:${names})[ \\t]+([^ \\t]+)`);
 const DESTINATION = parameterValue('-d|--destination|--dst');
@@ -38,6 +41,8 @@ const OUT_INTERFACE = parameterValue('-o|--out-interface');
 
 /** The keys of a rule read from its line, without building its parameters and matches; no keys for an unusual line. */
 export function keysFromLine(raw: string): RuleKeys {
+  const serviceLike = DESTINATION_ONLY.exec(raw);
+  if (serviceLike !== null) return { inInterface: null, outInterface: null, destination: serviceLike[1] };
   const leading = LEADING_PARAMETERS.exec(raw);
   if (leading === null || leading[1] === '') return NO_KEYS;
   const parameters = leading[1];
