@@ -162,6 +162,9 @@ function chainsByName(table: Table): ChainsByName {
   return entry.chains;
 }
 
+/** The address the host sends from, per host model and output interface: sets are not changed once made, so traces share them and what is known of them. */
+const outInterfaceAddresses = new WeakMap<HostModel, Map<string, AddressSet>>();
+
 /** Where routing sends a destination, per host model: every trace of a reach matrix asks again. */
 const deducedOutInterfaces = new WeakMap<HostModel, WeakMap<AddressSet, { value: InterfaceValue | undefined; note: string }>>();
 
@@ -542,6 +545,21 @@ class Tracer {
    * in the bridge's subnet; on any other interface, an address of the host outside every subnet.
    */
   private outInterfaceAddress(out: InterfaceValue | null | undefined, family: Flow['family']): AddressSet {
+    let known = outInterfaceAddresses.get(this.host);
+    if (known === undefined) {
+      known = new Map();
+      outInterfaceAddresses.set(this.host, known);
+    }
+    const key = `${family}\u0000${out === undefined ? '?' : out === null ? '-' : 'name' in out ? `=${out.name}` : `!${out.except.join('\u0000')}`}`;
+    let address = known.get(key);
+    if (address === undefined) {
+      address = this.computeOutInterfaceAddress(out, family);
+      known.set(key, address);
+    }
+    return address;
+  }
+
+  private computeOutInterfaceAddress(out: InterfaceValue | null | undefined, family: Flow['family']): AddressSet {
     const notLocal = (this.host.notLocal ?? []).filter((address) => address.family === family);
     const routes = this.host.routes.filter((route) => route.subnet.family === family);
     if (out === undefined || out === null || routes.length === 0) return { within: null, except: notLocal, local: true };
