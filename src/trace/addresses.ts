@@ -28,8 +28,10 @@ export type Tristate = 'yes' | 'no' | 'maybe';
 
 const WIDTH: Record<Family, number> = { ipv4: 32, ipv6: 128 };
 
+const ALL_ONES: Record<Family, bigint> = { ipv4: (1n << 32n) - 1n, ipv6: (1n << 128n) - 1n };
+
 export function allOnes(family: Family): bigint {
-  return (1n << BigInt(WIDTH[family])) - 1n;
+  return ALL_ONES[family];
 }
 
 function addressBits(text: string, family: Family, loose: boolean): bigint | null {

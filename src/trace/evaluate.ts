@@ -1,9 +1,10 @@
-import type { Chain, ExtensionOption, Rule, Ruleset, Table, TableName } from '../ast';
+import type { Chain, ExtensionOption, Family, Rule, Ruleset, Table, TableName } from '../ast';
 import { parseUnsigned } from '../parser/values';
 import { allOnes, exactly, formatMasked, maskedContains, maskedOverlap, parseHostAddress, parseMasked, singleAddress, type AddressSet, type MaskedAddress } from './addresses';
 import { copyFlow, type Flow, type MatchHost } from './flow';
 import { isLocal, matchRule, parseMark, type UnknownTest } from './match';
 import type { HostModel, InterfaceValue, Packet } from './packet';
+import { chainIndex } from './rule-index';
 
 /** A match the tracer could not decide, and which way this outcome assumes it went. */
 export type Condition =
@@ -107,6 +108,20 @@ interface Branch {
   facts: List<readonly [string, boolean]>;
 }
 
+// Branches are made with every field written out: a spread with a changed field costs ten times more.
+
+function withStep(branch: Branch, step: Step): Branch {
+  return { flow: branch.flow, steps: push(branch.steps, step), conditions: branch.conditions, decision: branch.decision, facts: branch.facts };
+}
+
+function withFlow(branch: Branch, flow: Flow): Branch {
+  return { flow, steps: branch.steps, conditions: branch.conditions, decision: branch.decision, facts: branch.facts };
+}
+
+function withDecision(branch: Branch, decision: Decision | null): Branch {
+  return { flow: branch.flow, steps: branch.steps, conditions: branch.conditions, decision, facts: branch.facts };
+}
+
 function factOf(facts: List<readonly [string, boolean]>, key: string): boolean | undefined {
   for (let node = facts; node !== null; node = node.previous) if (node.value[0] === key) return node.value[1];
   return undefined;
@@ -124,45 +139,34 @@ interface Frame {
   position: number;
 }
 
-/** Chains shorter than this are walked rule by rule: an index would not pay for itself. */
-const INDEXED_CHAIN_LENGTH = 32;
-
-/** The `-i`/`-o` name a rule requires outright (not negated, no wildcard), per rule of a chain. */
-const requiredInterfaces = new WeakMap<Chain, { input: (string | null)[]; output: (string | null)[]; orders: Map<string, number[]> }>();
-
-function requiredName(rule: Rule, name: 'in-interface' | 'out-interface'): string | null {
-  for (const parameter of rule.parameters) {
-    if (parameter.name === name && !parameter.negated && parameter.value !== null && !parameter.value.endsWith('+')) return parameter.value;
-  }
-  return null;
+/** The rules of a chain that can match the packet, or null for all of them. */
+function ruleOrder(chain: Chain, flow: Flow, family: Family): readonly number[] | null {
+  return chainIndex(chain, family)?.candidates(flow) ?? null;
 }
 
-/**
- * The rules of a long chain that can match a packet whose output (or else input) interface is
- * known: Docker's chains hold a few rules per bridge, and a packet meets only its bridges' rules.
- */
-function ruleOrder(chain: Chain, flow: Flow): readonly number[] | null {
-  if (chain.rules.length < INDEXED_CHAIN_LENGTH) return null;
-  const out = flow.outInterface;
-  const input = flow.inInterface;
-  const side = out !== undefined && out !== null && 'name' in out ? 'output' : input !== null && 'name' in input ? 'input' : null;
-  if (side === null) return null;
-  const name = side === 'output' ? (out as { name: string }).name : (input as { name: string }).name;
-  let index = requiredInterfaces.get(chain);
-  if (index === undefined) {
-    index = { input: chain.rules.map((rule) => requiredName(rule, 'in-interface')), output: chain.rules.map((rule) => requiredName(rule, 'out-interface')), orders: new Map() };
-    requiredInterfaces.set(chain, index);
+type ChainsByName = ReadonlyMap<string, Chain>;
+
+const chainMaps = new WeakMap<Table, { count: number; chains: ChainsByName }>();
+
+/** A table's chains by name, shared by every trace through the table. */
+function chainsByName(table: Table): ChainsByName {
+  let entry = chainMaps.get(table);
+  // A table is not changed once parsed; the count only guards against a caller who adds chains.
+  if (entry === undefined || entry.count !== table.chains.length) {
+    // Set one by one: kube-proxy's nat table holds tens of thousands of chains, and a pair per chain costs as much again.
+    const chains = new Map<string, Chain>();
+    for (const chain of table.chains) chains.set(chain.name, chain);
+    entry = { count: table.chains.length, chains };
+    chainMaps.set(table, entry);
   }
-  const key = `${side}\u0000${name}`;
-  let order = index.orders.get(key);
-  if (order === undefined) {
-    const required = index[side];
-    order = [];
-    for (let position = 0; position < required.length; position++) if (required[position] === null || required[position] === name) order.push(position);
-    index.orders.set(key, order);
-  }
-  return order;
+  return entry.chains;
 }
+
+/** The address the host sends from, per host model and output interface: sets are not changed once made, so traces share them and what is known of them. */
+const outInterfaceAddresses = new WeakMap<HostModel, Map<string, AddressSet>>();
+
+/** Where routing sends a destination, per host model: every trace of a reach matrix asks again. */
+const deducedOutInterfaces = new WeakMap<HostModel, WeakMap<AddressSet, { value: InterfaceValue | undefined; note: string }>>();
 
 class BudgetExceeded extends Error {}
 
@@ -175,8 +179,45 @@ export function tracePacket(ruleset: Ruleset, packet: Packet, host: HostModel, o
   return new Tracer(ruleset, host, options.maxBranches ?? 4096, options.verdictsOnly ?? false).run(packet);
 }
 
+type TablesByName = ReadonlyMap<TableName, { table: Table; chains: ChainsByName }>;
+
+const rulesetTables = new WeakMap<Ruleset, { count: number; tables: TablesByName }>();
+
+/** A ruleset's tables by name, with their chains, shared by every trace through it. */
+function tablesByName(ruleset: Ruleset): TablesByName {
+  let entry = rulesetTables.get(ruleset);
+  if (entry === undefined || entry.count !== ruleset.tables.length) {
+    const tables = new Map<TableName, { table: Table; chains: ChainsByName }>();
+    for (const table of ruleset.tables) tables.set(table.name, { table, chains: chainsByName(table) });
+    entry = { count: ruleset.tables.length, tables };
+    rulesetTables.set(ruleset, entry);
+  }
+  return entry.tables;
+}
+
+/** "the host's addresses are …" per host model and family: a reach matrix asks for it on every trace. */
+const localAddressTexts = new WeakMap<HostModel, Map<Family, string>>();
+
+function localAddressText(host: HostModel, family: Family): string {
+  let byFamily = localAddressTexts.get(host);
+  if (byFamily === undefined) {
+    byFamily = new Map();
+    localAddressTexts.set(host, byFamily);
+  }
+  let text = byFamily.get(family);
+  if (text === undefined) {
+    const locals = host.localAddresses.filter((address) => address.family === family);
+    text =
+      locals.length === 0
+        ? 'the host has no addresses but loopback (give --local-address to add its own)'
+        : `the host's addresses are loopback and ${locals.map((address) => formatAddressText(address)).join(', ')}`;
+    byFamily.set(family, text);
+  }
+  return text;
+}
+
 class Tracer {
-  private readonly tables = new Map<TableName, { table: Table; chains: Map<string, Chain> }>();
+  private readonly tables: TablesByName;
   private readonly outcomes: TraceOutcome[] = [];
   private branches = 1;
   private readonly matchHost: MatchHost;
@@ -187,7 +228,7 @@ class Tracer {
     private readonly maxBranches: number,
     private readonly verdictsOnly: boolean,
   ) {
-    for (const table of ruleset.tables) this.tables.set(table.name, { table, chains: new Map(table.chains.map((chain) => [chain.name, chain])) });
+    this.tables = tablesByName(ruleset);
     this.matchHost = { localAddresses: host.localAddresses };
   }
 
@@ -235,13 +276,7 @@ class Tracer {
   }
 
   private assumptions(packet: Packet): string[] {
-    const assumptions = ['the host forwards packets (ip_forward is on)'];
-    const locals = this.host.localAddresses.filter((address) => address.family === packet.family);
-    assumptions.push(
-      locals.length === 0
-        ? 'the host has no addresses but loopback (give --local-address to add its own)'
-        : `the host's addresses are loopback and ${locals.map((address) => formatAddressText(address)).join(', ')}`,
-    );
+    const assumptions = ['the host forwards packets (ip_forward is on)', localAddressText(this.host, packet.family)];
     if (packet.state !== 'NEW') assumptions.push(`a ${packet.state} packet skips the nat tables, so NAT done when the connection opened is not shown`);
     return assumptions;
   }
@@ -270,7 +305,10 @@ class Tracer {
         }
         // To itself: out through lo and back in on lo, where the connection's NAT is already set up.
         for (const sent of this.hook(next, 'POSTROUTING')) {
-          const looped = { ...sent, flow: { ...copyFlow(sent.flow), inInterface: { name: 'lo' }, outInterface: null } };
+          const loopedFlow = copyFlow(sent.flow);
+          loopedFlow.inInterface = { name: 'lo' };
+          loopedFlow.outInterface = null;
+          const looped = withFlow(sent, loopedFlow);
           for (const back of this.hook(looped, 'PREROUTING', true)) this.deliver(back, false);
         }
       }
@@ -315,7 +353,7 @@ class Tracer {
       // The host sends from the address of the interface the packet leaves by.
       if (fromHost && flow.source.local === true && flow.source.within === null) flow.source = this.outInterfaceAddress(flow.outInterface, flow.family);
       const conditions = condition === null ? base.conditions : push(base.conditions, condition);
-      results.push({ ...base, flow, conditions, steps: push(base.steps, { kind: 'routing', local: toHost, outInterface: flow.outInterface, note }) });
+      results.push({ flow, steps: push(base.steps, { kind: 'routing', local: toHost, outInterface: flow.outInterface, note }), conditions, decision: base.decision, facts: base.facts });
     };
     if (local === 'yes') decide(branch, true, null);
     else if (local === 'no') decide(branch, false, null);
@@ -329,6 +367,20 @@ class Tracer {
   }
 
   private deduceOutInterface(destination: AddressSet): { value: InterfaceValue | undefined; note: string } {
+    let known = deducedOutInterfaces.get(this.host);
+    if (known === undefined) {
+      known = new WeakMap();
+      deducedOutInterfaces.set(this.host, known);
+    }
+    let deduced = known.get(destination);
+    if (deduced === undefined) {
+      deduced = this.computeOutInterface(destination);
+      known.set(destination, deduced);
+    }
+    return deduced;
+  }
+
+  private computeOutInterface(destination: AddressSet): { value: InterfaceValue | undefined; note: string } {
     const where = singleOrText(destination);
     for (const route of this.host.routes) {
       if (destination.within !== null && destination.within.length > 0 && destination.within.every((element) => maskedContains(route.subnet, element))) {
@@ -350,7 +402,7 @@ class Tracer {
 
   /** Runs the tables of one hook; returns the branches that got through all of them. */
   private hook(branch: Branch, hook: Hook, skipNat = false, afterNat?: (branch: Branch) => Branch[]): Branch[] {
-    let current: Branch[] = [{ ...branch, steps: push(branch.steps, { kind: 'hook', hook }) }];
+    let current: Branch[] = [withStep(branch, { kind: 'hook', hook })];
     for (const tableName of HOOK_TABLES[hook]) {
       if (tableName === 'nat' && !skipNat && branch.flow.state !== 'NEW') {
         current = current.map((item) => undoNat(item, hook));
@@ -366,14 +418,14 @@ class Tracer {
       for (const item of current) {
         const flow = copyFlow(item.flow);
         flow.table = tableName;
-        for (const [after, verdict] of this.walkTable({ ...item, flow }, tableName, entry.chains, chain)) {
+        for (const [after, verdict] of this.walkTable(withFlow(item, flow), tableName, entry.chains, chain)) {
           if (verdict.kind === 'accept') {
             const decision = tableName === 'filter' || after.decision === null ? verdict.decision : after.decision;
-            next.push({ ...after, decision });
+            next.push(withDecision(after, decision));
           } else if (verdict.kind === 'unknown') {
-            this.finish({ ...after, decision: verdict.decision }, 'UNKNOWN', undefined, verdict.reason);
+            this.finish(withDecision(after, verdict.decision), 'UNKNOWN', undefined, verdict.reason);
           } else {
-            this.finish({ ...after, decision: verdict.decision }, verdict.kind === 'drop' ? 'DROP' : 'REJECT');
+            this.finish(withDecision(after, verdict.decision), verdict.kind === 'drop' ? 'DROP' : 'REJECT');
           }
         }
       }
@@ -388,10 +440,10 @@ class Tracer {
   }
 
   /** Walks a built-in chain and everything it jumps to; one result per way through. */
-  private walkTable(start: Branch, tableName: TableName, chains: Map<string, Chain>, base: Chain): [Branch, TableVerdict][] {
+  private walkTable(start: Branch, tableName: TableName, chains: ChainsByName, base: Chain): [Branch, TableVerdict][] {
     const results: [Branch, TableVerdict][] = [];
-    const pending: { branch: Branch; frames: Frame[] }[] = [{ branch: { ...start, steps: push(start.steps, { kind: 'chain', table: tableName, chain: base }) }, frames: [{ chain: base, order: ruleOrder(base, start.flow), position: 0 }] }];
     const family = this.ruleset.family;
+    const pending: { branch: Branch; frames: Frame[] }[] = [{ branch: withStep(start, { kind: 'chain', table: tableName, chain: base }), frames: [{ chain: base, order: ruleOrder(base, start.flow, family), position: 0 }] }];
     while (pending.length > 0) {
       const walk = pending.pop()!;
       let branch = walk.branch;
@@ -403,11 +455,11 @@ class Tracer {
           // Falling off a user chain returns to its caller; off the built-in chain, its policy decides.
           if (frame !== undefined && frames.length > 1) {
             frames.pop();
-            branch = { ...branch, steps: push(branch.steps, { kind: 'chain', table: tableName, chain: frames[frames.length - 1].chain, resumed: true }) };
+            branch = withStep(branch, { kind: 'chain', table: tableName, chain: frames[frames.length - 1].chain, resumed: true });
             continue;
           }
           verdict = this.policyVerdict(tableName, base);
-          branch = { ...branch, steps: push(branch.steps, { kind: 'policy', table: tableName, chain: base, verdict: base.policy ?? 'unknown' }) };
+          branch = withStep(branch, { kind: 'policy', table: tableName, chain: base, verdict: base.policy ?? 'unknown' });
           break;
         }
         const rule = frame.chain.rules[frame.order === null ? frame.position : frame.order[frame.position]];
@@ -432,17 +484,17 @@ class Tracer {
               if (open[0].key !== undefined) otherFacts = push(otherFacts, [open[0].key, false] as const);
             }
             pending.push({
-              branch: { ...branch, flow: otherFlow, facts: otherFacts, conditions: push(branch.conditions, { kind: 'rule', table: tableName, chain: frame.chain.name, rule, holds: false, why }) },
+              branch: { flow: otherFlow, steps: branch.steps, conditions: push(branch.conditions, { kind: 'rule', table: tableName, chain: frame.chain.name, rule, holds: false, why }), decision: branch.decision, facts: otherFacts },
               frames: frames.map((f) => ({ ...f })),
             });
             const flow = copyFlow(branch.flow);
             narrowAll(open, flow);
             let facts = branch.facts;
             for (const unknown of open) if (unknown.key !== undefined) facts = push(facts, [unknown.key, true] as const);
-            branch = { ...branch, flow, facts, conditions: push(branch.conditions, { kind: 'rule', table: tableName, chain: frame.chain.name, rule, holds: true, why }) };
+            branch = { flow, steps: branch.steps, conditions: push(branch.conditions, { kind: 'rule', table: tableName, chain: frame.chain.name, rule, holds: true, why }), decision: branch.decision, facts };
           }
         }
-        branch = { ...branch, steps: push(branch.steps, { kind: 'rule', table: tableName, chain: frame.chain, rule, assumed }) };
+        branch = withStep(branch, { kind: 'rule', table: tableName, chain: frame.chain, rule, assumed });
         const target = rule.target;
         if (target === null) continue;
         const decision: Decision = { table: tableName, chain: frame.chain, rule, verdict: target.name };
@@ -453,8 +505,8 @@ class Tracer {
             break;
           }
           if (target.kind === 'goto') frames.pop();
-          frames.push({ chain: userChain, order: ruleOrder(userChain, branch.flow), position: 0 });
-          branch = { ...branch, steps: push(branch.steps, { kind: 'chain', table: tableName, chain: userChain }) };
+          frames.push({ chain: userChain, order: ruleOrder(userChain, branch.flow, family), position: 0 });
+          branch = withStep(branch, { kind: 'chain', table: tableName, chain: userChain });
           continue;
         }
         switch (target.name) {
@@ -469,7 +521,7 @@ class Tracer {
             continue;
           case 'RETURN':
             frames.pop();
-            if (frames.length > 0) branch = { ...branch, steps: push(branch.steps, { kind: 'chain', table: tableName, chain: frames[frames.length - 1].chain, resumed: true }) };
+            if (frames.length > 0) branch = withStep(branch, { kind: 'chain', table: tableName, chain: frames[frames.length - 1].chain, resumed: true });
             continue;
         }
         if (NAT_TARGETS.has(target.name) && tableName === 'nat') {
@@ -478,7 +530,7 @@ class Tracer {
           continue;
         }
         if (CONTINUING_TARGETS.has(target.name)) {
-          branch = { ...branch, flow: applyContinuing(branch.flow, target.name, target.options) };
+          branch = withFlow(branch, applyContinuing(branch.flow, target.name, target.options));
           continue;
         }
         verdict = { kind: 'unknown', decision, reason: unknownTargetReason(target.name, chains) };
@@ -493,6 +545,21 @@ class Tracer {
    * in the bridge's subnet; on any other interface, an address of the host outside every subnet.
    */
   private outInterfaceAddress(out: InterfaceValue | null | undefined, family: Flow['family']): AddressSet {
+    let known = outInterfaceAddresses.get(this.host);
+    if (known === undefined) {
+      known = new Map();
+      outInterfaceAddresses.set(this.host, known);
+    }
+    const key = `${family}\u0000${out === undefined ? '?' : out === null ? '-' : 'name' in out ? `=${out.name}` : `!${out.except.join('\u0000')}`}`;
+    let address = known.get(key);
+    if (address === undefined) {
+      address = this.computeOutInterfaceAddress(out, family);
+      known.set(key, address);
+    }
+    return address;
+  }
+
+  private computeOutInterfaceAddress(out: InterfaceValue | null | undefined, family: Flow['family']): AddressSet {
     const notLocal = (this.host.notLocal ?? []).filter((address) => address.family === family);
     const routes = this.host.routes.filter((route) => route.subnet.family === family);
     if (out === undefined || out === null || routes.length === 0) return { within: null, except: notLocal, local: true };
@@ -557,7 +624,7 @@ class Tracer {
     }
     const what = changeDestination ? 'destination' : 'source';
     const after = endpointText(flow, what);
-    return { ...branch, flow, steps: push(branch.steps, { kind: 'rewrite', table, rule, what, from: before, to: after }) };
+    return { flow, steps: push(branch.steps, { kind: 'rewrite', table, rule, what, from: before, to: after }), conditions: branch.conditions, decision: branch.decision, facts: branch.facts };
   }
 }
 
@@ -576,13 +643,13 @@ function undoNat(branch: Branch, hook: Hook): Branch {
   if (what === 'destination') flow.destinationPort = target.port;
   else flow.sourcePort = target.port;
   flow.undoNat = { ...undo, [what]: undefined };
-  return { ...branch, flow, steps: push(branch.steps, { kind: 'rewrite', table: 'nat', rule: null, what, from: before, to: endpointText(flow, what) }) };
+  return { flow, steps: push(branch.steps, { kind: 'rewrite', table: 'nat', rule: null, what, from: before, to: endpointText(flow, what) }), conditions: branch.conditions, decision: branch.decision, facts: branch.facts };
 }
 
 const acceptOnly = new WeakMap<Chain, boolean>();
 
 /** Whether a built-in chain, and every chain it reaches, can only let packets through. */
-function onlyAccepts(start: Chain, chains: Map<string, Chain>): boolean {
+function onlyAccepts(start: Chain, chains: ChainsByName): boolean {
   const known = acceptOnly.get(start);
   if (known !== undefined) return known;
   let result = start.policy === 'ACCEPT';
@@ -620,7 +687,7 @@ function narrowAll(unknowns: UnknownTest[], flow: Flow): void {
 }
 
 
-function unknownTargetReason(name: string, chains: Map<string, Chain>): string {
+function unknownTargetReason(name: string, chains: ChainsByName): string {
   if (name === 'QUEUE' || name === 'NFQUEUE') return `-j ${name} hands the packet to a program, which decides`;
   if (name === 'SYNPROXY' || name === 'TPROXY') return `-j ${name} answers or diverts the packet itself`;
   if (chains.get(name)?.builtin === true) return `-j ${name} jumps to a built-in chain, which iptables refuses`;
@@ -737,8 +804,20 @@ function formatAddressText(address: MaskedAddress): string {
   return singleOrText(exactly(address));
 }
 
+const setTexts = new WeakMap<AddressSet, string>();
+
 /** One address as text, or a short description of the set. */
 export function singleOrText(set: AddressSet): string {
+  // Sets are not changed once made, and the traces of a reach matrix share theirs: a set "outside every network" is long to write.
+  let text = setTexts.get(set);
+  if (text === undefined) {
+    text = describeSet(set);
+    setTexts.set(set, text);
+  }
+  return text;
+}
+
+function describeSet(set: AddressSet): string {
   const single = singleAddress(set);
   if (single !== null) return formatMasked(single);
   if (set.local === true) return 'an address of the host';

@@ -38,6 +38,31 @@ export interface MatchHost {
   localAddresses: readonly MaskedAddress[];
 }
 
+/**
+ * A copy to change. Its nested objects are shared, since no one changes them in place (narrowing
+ * replaces them); the fields are written out because a spread of this many costs ten times more,
+ * and a reach matrix copies flows hundreds of thousands of times.
+ */
 export function copyFlow(flow: Flow): Flow {
-  return { ...flow, original: { ...flow.original }, excludedPorts: { ...flow.excludedPorts } };
+  return {
+    family: flow.family,
+    inInterface: flow.inInterface,
+    outInterface: flow.outInterface,
+    source: flow.source,
+    destination: flow.destination,
+    protocol: flow.protocol,
+    sourcePort: flow.sourcePort,
+    destinationPort: flow.destinationPort,
+    icmpType: flow.icmpType,
+    excludedPorts: flow.excludedPorts,
+    portSpans: flow.portSpans,
+    state: flow.state,
+    undoNat: flow.undoNat,
+    mark: flow.mark,
+    connmark: flow.connmark,
+    dnat: flow.dnat,
+    snat: flow.snat,
+    original: flow.original,
+    table: flow.table,
+  };
 }

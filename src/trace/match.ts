@@ -45,14 +45,18 @@ export function matchRule(rule: Rule, family: Family, flow: Flow, host: MatchHos
     tests = compileRule(rule, family);
     compiled.set(rule, tests);
   }
-  const unknowns: UnknownTest[] = [];
+  let unknowns: UnknownTest[] | null = null;
   for (const test of tests) {
     const result = test(flow, host);
-    if (result === 'no') return { result: 'no', unknowns: [] };
-    if (result !== 'yes') unknowns.push(result);
+    if (result === 'no') return NO_MATCH;
+    if (result !== 'yes') (unknowns ??= []).push(result);
   }
-  return { result: unknowns.length === 0 ? 'yes' : 'maybe', unknowns };
+  return unknowns === null ? YES_MATCH : { result: 'maybe', unknowns };
 }
+
+// Most rules answer yes or no outright: those answers need no object of their own.
+const NO_MATCH: RuleMatch = Object.freeze({ result: 'no', unknowns: Object.freeze([]) as unknown as UnknownTest[] });
+const YES_MATCH: RuleMatch = Object.freeze({ result: 'yes', unknowns: Object.freeze([]) as unknown as UnknownTest[] });
 
 function compileRule(rule: Rule, family: Family): Test[] {
   if (rule.unsupportedRevision) return [() => ({ why: 'a match iptables-save could not print ([unsupported revision])' })];

@@ -285,12 +285,11 @@ export function publishedPortPacket(port: PublishedPort, from: Endpoint, endpoin
   const host = endpoints.find((endpoint) => endpoint.kind === 'host') ?? { name: HOST, kind: 'host', subnets: [] };
   const packet = connectionPacket(from, host, endpoints, family, port.protocol === 'udp' ? 'udp' : 'tcp');
   const bound = port.hostAddress === undefined ? null : parseHostAddress(port.hostAddress, family);
-  return {
-    ...packet,
-    protocol: port.protocol,
-    destination: bound === null || bound.bits === 0n ? packet.destination : exactly(bound),
-    destinationPort: port.hostPort,
-  };
+  // The packet is made here and changed in place: a spread with changed fields costs many times more.
+  packet.protocol = port.protocol;
+  if (bound !== null && bound.bits !== 0n) packet.destination = exactly(bound);
+  packet.destinationPort = port.hostPort;
+  return packet;
 }
 
 function destinationsOf(outcomes: TraceOutcome[], port: PublishedPort): string[] {

@@ -3,6 +3,7 @@ import { canonicalProtocol, parseUnsigned } from '../parser/values';
 import { printRuleSpec } from '../printer';
 import { allOnes, maskedIntersection, maskedOverlap, parseMasked, type MaskedAddress } from './addresses';
 import { parseIcmpType } from './icmp';
+import { plainIPv4Destination } from './rule-index';
 
 /**
  * Which rules of a chain no packet reaches, because earlier rules of the chain already give every
@@ -60,10 +61,17 @@ const analysed = new WeakMap<Chain, Map<Rule, Cover>>();
  * with no conditions at all are left out: IPT2005 reports those.
  */
 export function coveredRules(chain: Chain, families: readonly Family[]): Map<Rule, Cover> {
+  // Targets are known without building a rule's matches: most chains of a big dump stop here, and
+  // telling again costs less than remembering tens of thousands of chains.
+  if (!families.some((family) => canCover(chain.rules, family))) return new Map();
   let result = analysed.get(chain);
   if (result !== undefined) return result;
   result = new Map();
   const perFamily = families.map((family) => analyseFamily(chain, family));
+  if (perFamily.every((covers) => covers.size === 0)) {
+    analysed.set(chain, result);
+    return result;
+  }
   for (const rule of chain.rules) {
     const own = families.map((family, index) => ({ family, cover: perFamily[index].get(rule) })).filter((entry) => rule.onlyFamily === null || rule.onlyFamily === entry.family);
     if (own.length === 0 || own.some((entry) => entry.cover === undefined)) continue;
@@ -105,10 +113,11 @@ interface Coverer {
   box: Box;
 }
 
-function analyseFamily(chain: Chain, family: Family): Map<Rule, FamilyCover> {
-  const rules = chain.rules.filter((rule) => rule.onlyFamily === null || rule.onlyFamily === family);
-  // Targets are known without building a rule's matches: most chains of a big dump stop here.
-  if (!rules.slice(0, -1).some((rule) => isDeciding(rule.target))) return new Map();
+const NOTHING_COVERED: ReadonlyMap<Rule, FamilyCover> = new Map();
+
+function analyseFamily(chain: Chain, family: Family): ReadonlyMap<Rule, FamilyCover> {
+  if (!canCover(chain.rules, family)) return NOTHING_COVERED;
+  const rules = meetingRules(chain.rules.filter((rule) => rule.onlyFamily === null || rule.onlyFamily === family), family);
   const atoms = new Atoms(rules, family);
   const index = new CovererIndex();
   const result = new Map<Rule, FamilyCover>();
@@ -128,6 +137,35 @@ function analyseFamily(chain: Chain, family: Family): Map<Rule, FamilyCover> {
     if (complete && rule.target?.kind === 'goto' && rule.matches.every((match) => match.module === 'comment') && isFullBox(box, atoms.domains)) catchAllSeen = true;
   });
   return result;
+}
+
+/**
+ * The rules that can cover or be covered at all. When every rule's `-d` is one IPv4 host, rules
+ * about different hosts never meet, and a rule alone with its host is left out: kube-proxy's
+ * filter KUBE-SERVICES holds a thousand such rules, whose matches then need not be built.
+ */
+function meetingRules(rules: readonly Rule[], family: Family): readonly Rule[] {
+  if (family !== 'ipv4') return rules;
+  const hosts: string[] = [];
+  const count = new Map<string, number>();
+  for (const rule of rules) {
+    const host = plainIPv4Destination(rule);
+    if (host === null) return rules;
+    hosts.push(host);
+    count.set(host, (count.get(host) ?? 0) + 1);
+  }
+  return rules.filter((_, index) => count.get(hosts[index])! > 1);
+}
+
+/** Whether some rule of the family, before the family's last, ends the chain for the packets it matches. */
+function canCover(rules: readonly Rule[], family: Family): boolean {
+  let last = rules.length - 1;
+  while (last >= 0 && rules[last].onlyFamily !== null && rules[last].onlyFamily !== family) last--;
+  for (let index = 0; index < last; index++) {
+    const rule = rules[index];
+    if ((rule.onlyFamily === null || rule.onlyFamily === family) && isDeciding(rule.target)) return true;
+  }
+  return false;
 }
 
 /** The earlier rules that take a piece of `box`, when together they take all of it; null otherwise. */
@@ -601,5 +639,6 @@ function singlePort(box: Box): number | null {
 
 /** The families a chain's rules are restored in: both when any line of it carries a `-4`/`-6` prefix. */
 export function chainFamilies(chain: Chain, family: Family): Family[] {
-  return chain.rules.some((rule) => rule.onlyFamily !== null) ? ['ipv4', 'ipv6'] : [family];
+  for (const rule of chain.rules) if (rule.onlyFamily !== null) return ['ipv4', 'ipv6'];
+  return [family];
 }

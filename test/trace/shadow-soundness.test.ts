@@ -89,3 +89,33 @@ describe('shadow analysis against the tracer', () => {
     expect([...coveredRules(chain, ['ipv4']).keys()].map((rule) => rule.line)).toEqual([5]);
   });
 });
+
+describe('shadow analysis of a chain whose rules each name one destination host', () => {
+  const HOSTS = ['-d 10.0.0.1/32', '-d 10.0.0.1', '-d 10.0.0.2/32', '-d 10.0.0.3'];
+  const hostRule = fc
+    .tuple(fc.constantFrom(...HOSTS), fc.constantFrom(...INTERFACES), fc.constantFrom(...PROTOCOLS), fc.nat(PORT_MATCHES.length - 1), fc.constantFrom(...STATES), fc.constantFrom(...TARGETS))
+    .map(([destination, iface, protocol, port, state, target]) => {
+      const ports = protocol === '-p tcp' ? PORT_MATCHES[port] : '';
+      return ['-A INPUT', destination, iface, protocol, ports, state, target].filter((part) => part !== '').join(' ');
+    });
+
+  const covers = (lines: readonly string[]): string[] => {
+    const text = ['*filter', ':INPUT ACCEPT [0:0]', ':OTHER - [0:0]', ...lines, 'COMMIT', ''].join('\n');
+    const chain = parseDump(text, { file: 'hosts.rules' }).dump.rulesets[0].tables[0].chains.find((candidate) => candidate.name === 'INPUT')!;
+    return [...coveredRules(chain, ['ipv4'])].map(([rule, cover]) => `${rule.line} by ${cover.by.map((by) => by.line).join(',')}${cover.sameVerdict ? ' same' : ''}`);
+  };
+
+  test('leaving out the rules alone with their host changes nothing', () => {
+    let found = 0;
+    fc.assert(
+      fc.property(fc.array(hostRule, { minLength: 2, maxLength: 12 }), (lines) => {
+        // A last rule with no -d makes the analysis look at every rule; being last, it covers none of them.
+        const everyRule = covers([...lines, '-A INPUT -j LOG']).filter((text) => Number(text.split(' ')[0]) < lines.length + 4);
+        expect(covers(lines)).toEqual(everyRule);
+        found += everyRule.length;
+      }),
+      { numRuns: 500 },
+    );
+    expect(found).toBeGreaterThan(100);
+  });
+});
