@@ -49,7 +49,8 @@ describe('mutated real lines', () => {
         const text = `*filter\n${lines.join('\n')}\nCOMMIT\n`;
         const started = Date.now();
         const { dump, diagnostics } = parseDump(text, { file: 'fuzz' });
-        expect(Date.now() - started).toBeLessThan(1000);
+        // A guard against runaway backtracking, not a speed target: generous for a busy machine.
+        expect(Date.now() - started).toBeLessThan(5000);
         for (const d of diagnostics) {
           expect(d.code).not.toBe('IPT1000');
           expect(d.line).toBeGreaterThanOrEqual(1);

@@ -400,15 +400,14 @@ describe('validateValue rejects what iptables rejects, in the user\'s terms', ()
   });
 });
 
-describe('speed', () => {
-  test('canonicalises and checks 100k addresses quickly', () => {
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < 100_000; i++) {
-      canonicalAddress(`10.${i & 255}.${(i >> 8) & 255}.1/24`, 'ipv4');
-      validateValue('address', `192.168.${i & 255}.${(i >> 8) & 255}`, 'ipv4');
+describe('address sweeps', () => {
+  // How fast this runs is the benchmark's business (npm run bench); here only what comes out.
+  test('every network of a sweep is canonicalised to its network address and every host is valid', () => {
+    for (let i = 0; i < 65_536; i += 97) {
+      const [a, b] = [i & 255, (i >> 8) & 255];
+      expect(canonicalAddress(`10.${a}.${b}.1/24`, 'ipv4')).toBe(`10.${a}.${b}.0/24`);
+      expect(validateValue('address', `192.168.${a}.${b}`, 'ipv4')).toBeNull();
     }
-    for (let i = 0; i < 20_000; i++) canonicalAddress(`2001:db8:${i.toString(16)}::1/64`, 'ipv6');
-    const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
-    expect(milliseconds).toBeLessThan(2000);
+    for (let i = 1; i < 20_000; i += 31) expect(canonicalAddress(`2001:db8:${i.toString(16)}::1/64`, 'ipv6')).toBe(`2001:db8:${i.toString(16)}::/64`);
   });
 });
