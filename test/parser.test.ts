@@ -1,4 +1,4 @@
-import { parseDump, type ParseOptions } from '../src/parser/parse-dump';
+import { parseDump, parsedChainsByName, type ParseOptions } from '../src/parser/parse-dump';
 import type { Rule } from '../src/ast';
 
 function parse(text: string, options: ParseOptions = {}) {
@@ -304,5 +304,16 @@ describe('bad input', () => {
     expect(codes('*filter\n-A MINE -j ACCEPT\nCOMMIT\n')).toEqual(['2:IPT1025']);
     expect(codes('*filter\n-D INPUT -j ACCEPT\nCOMMIT\n')).toEqual(['2:IPT1026']);
     expect(codes('*filter\n:A - [0:0]\n-X A\n-A A -j ACCEPT\nCOMMIT\n')).toEqual(['4:IPT1026']);
+  });
+});
+
+describe('the chains of a parsed table by name', () => {
+  test('hold exactly the table\'s chains after chains are deleted and renamed', () => {
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n:A - [0:0]\n:B - [0:0]\n:C - [0:0]\n-X B\n-E C D\n-A INPUT -j D\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n';
+    for (const table of parseDump(text).dump.rulesets[0].tables) {
+      const byName = parsedChainsByName(table);
+      expect([...(byName?.keys() ?? [])].sort()).toEqual(table.chains.map((chain) => chain.name).sort());
+      for (const chain of table.chains) expect(byName?.get(chain.name)).toBe(chain);
+    }
   });
 });

@@ -531,7 +531,16 @@ class DumpReader {
 
 }
 
+/** Each parsed table's chains by name, as the parse kept them: analyses that look chains up by name need not index them again. */
+const chainMaps = new WeakMap<Table, ReadonlyMap<string, Chain>>();
+
+/** The chains of a table this module parsed, by name; undefined for a table made elsewhere. */
+export function parsedChainsByName(table: Table): ReadonlyMap<string, Chain> | undefined {
+  return chainMaps.get(table);
+}
+
 function finishTable(open: OpenTable): void {
+  chainMaps.set(open.node, open.chains);
   open.node.chains.forEach((chain, index) => {
     chain.position = index + 1;
     chain.rules = exactSize(chain.rules);

@@ -1,4 +1,5 @@
 import type { Chain, ExtensionOption, Family, Rule, Ruleset, Table, TableName } from '../ast';
+import { parsedChainsByName } from '../parser/parse-dump';
 import { parseUnsigned } from '../parser/values';
 import { allOnes, exactly, formatMasked, maskedContains, maskedOverlap, parseHostAddress, parseMasked, singleAddress, type AddressSet, type MaskedAddress } from './addresses';
 import { copyFlow, type Flow, type MatchHost } from './flow';
@@ -153,6 +154,12 @@ function chainsByName(table: Table): ChainsByName {
   let entry = chainMaps.get(table);
   // A table is not changed once parsed; the count only guards against a caller who adds chains.
   if (entry === undefined || entry.count !== table.chains.length) {
+    const parsed = parsedChainsByName(table);
+    if (parsed !== undefined && parsed.size === table.chains.length) {
+      entry = { count: table.chains.length, chains: parsed };
+      chainMaps.set(table, entry);
+      return parsed;
+    }
     // Set one by one: kube-proxy's nat table holds tens of thousands of chains, and a pair per chain costs as much again.
     const chains = new Map<string, Chain>();
     for (const chain of table.chains) chains.set(chain.name, chain);
