@@ -1,5 +1,6 @@
 import type { Family } from '../src/ast';
 import type { ValueKind } from '../src/parser/extension-spec';
+import { bracketCounters, chainNameProblem } from '../src/parser/build-rule';
 import {
   canonicalAddress,
   canonicalPortRange,
@@ -409,5 +410,28 @@ describe('address sweeps', () => {
       expect(validateValue('address', `192.168.${a}.${b}`, 'ipv4')).toBeNull();
     }
     for (let i = 1; i < 20_000; i += 31) expect(canonicalAddress(`2001:db8:${i.toString(16)}::1/64`, 'ipv6')).toBe(`2001:db8:${i.toString(16)}::/64`);
+  });
+});
+
+describe('chain names and counters', () => {
+  test.each(['DOCKER-USER', 'KUBE-SEP-WHT54YFRQFQLBMK5', 'é-chain', 'a!b'])('%p is a chain name', (name) => {
+    expect(chainNameProblem(name)).toBeNull();
+  });
+
+  test.each([
+    ['', 'a chain name cannot be empty'],
+    ['a b', '`a b` is not a valid chain name: it contains blanks or quotes'],
+    ['a\tb', '`a\tb` is not a valid chain name: it contains blanks or quotes'],
+    ['a"b', '`a"b` is not a valid chain name: it contains blanks or quotes'],
+    ['é\u00a0x', '`é\u00a0x` is not a valid chain name: it contains blanks or quotes'],
+    ['-x', '`-x` is not a valid chain name: it cannot start with `-`'],
+    ['!x', '`!x` is not a valid chain name: it cannot start with `!`'],
+  ])('%p is refused', (name, message) => {
+    expect(chainNameProblem(name)).toBe(message);
+  });
+
+  test('counter pairs are read, the usual [0:0] among them', () => {
+    expect(bracketCounters('[0:0]')).toEqual({ packets: '0', bytes: '0' });
+    expect(bracketCounters('[12:3456]')).toEqual({ packets: '12', bytes: '3456' });
   });
 });
