@@ -85,22 +85,29 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
       const declaration = plainChainLine(source, 0);
       if (declaration !== null) return declaration;
     } else if (context.familyState.settled) {
-      const family = context.familyState.family;
-      const memo = context.memo;
-      if (memo !== undefined) {
-        const known = memo.ruleAt(source, family, lineNumber);
-        if (known !== null) return { kind: 'rule', rule: known.rule, chainColumn: known.chainColumn };
-      }
-      if (!useTemplates) return analyzeInFull(source, lineNumber, context, null);
-      const found = ruleFromTemplate(source, family, lineNumber, rebuildDetails);
-      if (found.rule !== null) {
-        memo?.remember(source, family, found.rule, found.chainColumn);
-        return { kind: 'rule', rule: found.rule, chainColumn: found.chainColumn };
-      }
-      return analyzeInFull(source, lineNumber, context, found.hash);
+      const known = knownRule(source, lineNumber, context);
+      return typeof known === 'object' && known !== null ? known : analyzeInFull(source, lineNumber, context, known);
     }
   }
   return analyzeInFull(source, lineNumber, context, undefined);
+}
+
+/**
+ * The reading of a rule line (family settled, no leaked warning) taken from the memo or a line
+ * template; else the line's template hash for the full analysis to record (null: it cannot have one).
+ */
+function knownRule(line: string, lineNumber: number, context: AnalysisContext): LineResult | number | null {
+  const family = context.familyState.family;
+  const memo = context.memo;
+  if (memo !== undefined) {
+    const known = memo.ruleAt(line, family, lineNumber);
+    if (known !== null) return { kind: 'rule', rule: known.rule, chainColumn: known.chainColumn };
+  }
+  if (!useTemplates) return null;
+  const found = ruleFromTemplate(line, family, lineNumber, rebuildDetails);
+  if (found.rule === null) return found.hash;
+  memo?.remember(line, family, found.rule, found.chainColumn);
+  return { kind: 'rule', rule: found.rule, chainColumn: found.chainColumn };
 }
 
 /**
@@ -143,19 +150,11 @@ function analyzeInFull(source: string, lineNumber: number, context: AnalysisCont
   // ruleText only trims the end, so the line's first word starts where the source's does.
   const firstCode = line.charCodeAt(start);
   const templated = context.familyState.settled && !unsupportedRevision && leakedAt <= 0 && (firstCode === 45 /* - */ || firstCode === 91); /* [ */
-  const memo = templated ? context.memo : undefined;
   let hash: number | null = triedHash ?? null;
-  if (memo !== undefined && triedHash === undefined) {
-    const known = memo.ruleAt(line, family, lineNumber);
-    if (known !== null) return { kind: 'rule', rule: known.rule, chainColumn: known.chainColumn };
-  }
-  if (templated && useTemplates && triedHash === undefined) {
-    const found = ruleFromTemplate(line, family, lineNumber, rebuildDetails);
-    if (found.rule !== null) {
-      memo?.remember(line, family, found.rule, found.chainColumn);
-      return { kind: 'rule', rule: found.rule, chainColumn: found.chainColumn };
-    }
-    hash = found.hash;
+  if (templated && triedHash === undefined) {
+    const known = knownRule(line, lineNumber, context);
+    if (typeof known === 'object' && known !== null) return known;
+    hash = known;
   }
 
   let words: Word[];
@@ -214,7 +213,7 @@ function analyzeInFull(source: string, lineNumber: number, context: AnalysisCont
     const target = built.target === null ? null : { kind: built.target.kind, name: built.target.name, type: built.target.type, column: built.target.column };
     const rule = new LazyRule(built, target, built.onlyFamily ?? context.familyState.family, rebuildDetails);
     const chainColumn = words[shape.operands[0]].column;
-    if (clean && memo !== undefined && context.familyState.family === family) memo.remember(line, family, rule, chainColumn);
+    if (clean && templated) context.memo?.remember(line, family, rule, chainColumn);
     return { kind: 'rule', rule, chainColumn };
   }
 

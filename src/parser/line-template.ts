@@ -125,18 +125,8 @@ function scanWords(line: string): boolean {
       }
       // A quoted stretch inside the word: blanks in it do not end the word.
       quoted = 1;
-      let from = nextQuote + 1;
-      for (;;) {
-        const close = line.indexOf('"', from);
-        if (close < 0) return false;
-        const backslash = line.indexOf('\\', from);
-        if (backslash >= 0 && backslash < close) {
-          from = backslash + 2;
-          continue;
-        }
-        i = close + 1;
-        break;
-      }
+      i = quotedStretchEnd(line, nextQuote);
+      if (i < 0) return false;
       nextQuote = line.indexOf('"', i);
     }
     if (count === wordStarts.length) growScanBuffers();
@@ -340,18 +330,20 @@ function argumentEnd(line: string, start: number): number {
     const blank = line.indexOf(' ', i);
     const quote = line.indexOf('"', i);
     if (quote < 0 || (blank >= 0 && blank < quote)) return blank < 0 ? length : blank;
-    let from = quote + 1;
-    for (;;) {
-      const close = line.indexOf('"', from);
-      if (close < 0) return -1;
-      const backslash = line.indexOf('\\', from);
-      if (backslash >= 0 && backslash < close) {
-        from = backslash + 2;
-        continue;
-      }
-      i = close + 1;
-      break;
-    }
+    i = quotedStretchEnd(line, quote);
+    if (i < 0) return -1;
+  }
+}
+
+/** Just past the quote that closes the one at `open` (a backslash escapes the next character); -1 when none does. */
+function quotedStretchEnd(line: string, open: number): number {
+  let from = open + 1;
+  for (;;) {
+    const close = line.indexOf('"', from);
+    if (close < 0) return -1;
+    const backslash = line.indexOf('\\', from);
+    if (backslash < 0 || backslash > close) return close + 1;
+    from = backslash + 2;
   }
 }
 

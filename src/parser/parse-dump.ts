@@ -91,13 +91,13 @@ class DumpReader {
 
     const nul = text.indexOf('\0');
     if (nul >= 0) {
-      this.lineNumber = countLines(text, nul);
+      this.lineNumber = lineBreaksBefore(text, nul) + 1;
       this.report('binaryData', 1, 1, 'the file holds binary data (a NUL byte); give an iptables-save dump or a restore file');
       return { dump, diagnostics: this.diagnostics };
     }
 
     // Lines are cut from the text one at a time, not split up front: most of them only live while they are read.
-    const lineCount = countLineBreaks(text) + (text.length > 0 && text.charCodeAt(text.length - 1) !== 10 ? 1 : 0);
+    const lineCount = lineBreaksBefore(text, text.length) + (text.length > 0 && text.charCodeAt(text.length - 1) !== 10 ? 1 : 0);
     dump.lineCount = lineCount;
     const firstEnd = text.indexOf('\n');
     if (hasBom) {
@@ -554,14 +554,8 @@ function isTableName(name: string): name is TableName {
   return name === 'filter' || name === 'nat' || name === 'mangle' || name === 'raw' || name === 'security';
 }
 
-function countLines(text: string, end: number): number {
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) lines++;
-  return lines;
-}
-
-function countLineBreaks(text: string): number {
+function lineBreaksBefore(text: string, end: number): number {
   let count = 0;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
+  for (let at = text.indexOf('\n'); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) count++;
   return count;
 }
