@@ -1,5 +1,6 @@
 import type { Dump, Family, TableName } from './ast';
 import { diffDumps } from './diff/diff-dumps';
+import { parseForDiff } from './diff/parse-for-diff';
 import { restorePatch } from './diff/restore-patch';
 import type { DiffOptions, DumpDiff } from './diff/types';
 import { buildChainGraph, type GraphSelection } from './graph/chain-graph';
@@ -116,6 +117,10 @@ function selectRules(wanted: LintOptions['rules']): readonly LintRule[] {
  * dump text, a parsed dump or a `parse()` result; text with errors is compared as far as it parsed.
  */
 export function diff(before: string | Dump | ParseResult, after: string | Dump | ParseResult, options: DiffOptions = {}): DumpDiff {
+  if (typeof before === 'string' && typeof after === 'string') {
+    const parsed = parseForDiff({ text: before, file: 'before' }, { text: after, file: 'after' });
+    return diffDumps(parsed.before.dump, parsed.after.dump, options);
+  }
   const memo = new LineMemo();
   const dumpOf = (input: string | Dump | ParseResult, file: string): Dump => (typeof input === 'string' ? parseDump(input, { file, memo }).dump : 'dump' in input ? input.dump : input);
   return diffDumps(dumpOf(before, 'before'), dumpOf(after, 'after'), options);

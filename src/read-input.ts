@@ -1,6 +1,8 @@
+import { isAscii } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from './ast';
 import { DIAGNOSTICS } from './diagnostics';
+import { parseForDiff } from './diff/parse-for-diff';
 import { parseDump, type ParseOptions, type ParseResult } from './parser/parse-dump';
 
 /** Larger inputs are refused before reading: the largest real dumps (kube-proxy, 700k lines) are ~100 MB. */
@@ -16,7 +18,7 @@ export function readInput(file: string): ReadResult {
       if (stat.isDirectory()) return unreadable(file, 'is a directory; give a dump file');
       if (stat.size > MAX_FILE_BYTES) return unreadable(file, `is ${stat.size} bytes; ipt-lint reads dumps up to ${MAX_FILE_BYTES} bytes`);
     }
-    return { ok: true, text: readFileSync(file === '-' ? 0 : file, 'utf8') };
+    return { ok: true, text: decodeText(readFileSync(file === '-' ? 0 : file)) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -31,11 +33,28 @@ export function readInput(file: string): ReadResult {
 /** Reads and parses one dump file; an unreadable file gives an empty dump and one IPT1001 diagnostic. */
 export function readDumpFile(file: string, options: Omit<ParseOptions, 'file'> = {}): ParseResult {
   const input = readInput(file);
-  if (!input.ok) {
-    const empty = parseDump('', { ...options, file });
-    return { dump: empty.dump, diagnostics: [input.diagnostic] };
-  }
-  return parseDump(input.text, { ...options, file });
+  return input.ok ? parseDump(input.text, { ...options, file }) : unreadableDump(file, input.diagnostic);
+}
+
+/** Reads and parses the two sides of a diff (see `parseForDiff`: the trees are for diffing only). */
+export function readDumpPair(beforeFile: string, afterFile: string, options: Pick<ParseOptions, 'family'> = {}): { before: ParseResult; after: ParseResult } {
+  const before = readInput(beforeFile);
+  const after = readInput(afterFile);
+  if (before.ok && after.ok) return parseForDiff({ text: before.text, file: beforeFile }, { text: after.text, file: afterFile }, options);
+  const read = (file: string, input: ReadResult) => (input.ok ? parseDump(input.text, { ...options, file }) : unreadableDump(file, input.diagnostic));
+  return { before: read(beforeFile, before), after: read(afterFile, after) };
+}
+
+function unreadableDump(file: string, diagnostic: Diagnostic): ParseResult {
+  return { dump: parseDump('', { file }).dump, diagnostics: [diagnostic] };
+}
+
+/**
+ * The bytes as text, UTF-8 decoded. Dumps are nearly always pure ASCII, which reads as Latin-1
+ * byte for byte: checking for that and copying is several times faster than decoding UTF-8.
+ */
+export function decodeText(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 function unreadable(file: string, reason: string): ReadResult {

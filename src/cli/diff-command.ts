@@ -10,7 +10,7 @@ import { DockerInspectError, dockerBridgeNames } from '../policy/from-docker';
 import { captureLive, LiveCaptureError } from '../live/iptables';
 import { LineMemo } from '../parser/line-memo';
 import { parseDump, type ParseResult } from '../parser/parse-dump';
-import { readDumpFile } from '../read-input';
+import { readDumpFile, readDumpPair } from '../read-input';
 import { EXIT, STDIN_ARGUMENT, TroubleError, UsageError } from './exit-codes';
 import { readJson, shownName } from './read-json';
 
@@ -70,9 +70,15 @@ export function diffCommand(setExitCode: (code: number) => void): CommandModule<
       const beforeFile = args.before === STDIN_ARGUMENT ? '-' : args.before;
       const afterFile = args.after === STDIN_ARGUMENT ? '-' : args.after;
       if (beforeFile === '-' && afterFile === '-') throw new UsageError('only one of the two dumps can be standard input');
-      const memo = new LineMemo();
-      const before = readDumpFile(beforeFile, { family: args.family, memo });
-      const after = afterFile === undefined ? readLive(before.dump, memo) : readDumpFile(afterFile, { family: args.family, memo });
+      let before: ParseResult;
+      let after: ParseResult;
+      if (afterFile === undefined) {
+        const memo = new LineMemo();
+        before = readDumpFile(beforeFile, { family: args.family, memo });
+        after = readLive(before.dump, memo);
+      } else {
+        ({ before, after } = readDumpPair(beforeFile, afterFile, { family: args.family }));
+      }
       for (const { diagnostics } of [before, after]) {
         for (const diagnostic of diagnostics) process.stderr.write(formatDiagnostic(diagnostic) + '\n');
       }

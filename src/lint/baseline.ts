@@ -1,4 +1,5 @@
 import type { Finding } from './types';
+import { byCodeUnits } from '../text-order';
 
 /**
  * The findings a team accepted when adopting ipt-lint. Entries match by
@@ -25,7 +26,7 @@ export function createBaseline(findings: readonly Finding[]): Baseline {
     if (entry === undefined) counts.set(key, { file: finding.file, code: finding.code, fingerprint: finding.fingerprint, count: 1 });
     else entry.count++;
   }
-  const entries = [...counts.values()].sort((a, b) => a.file.localeCompare(b.file) || a.fingerprint.localeCompare(b.fingerprint));
+  const entries = [...counts.values()].sort((a, b) => byCodeUnits(a.file, b.file) || byCodeUnits(a.fingerprint, b.fingerprint));
   return { version: 1, findings: entries };
 }
 

@@ -3,6 +3,7 @@ import { printRuleSpec } from '../printer';
 import type { ProgressCallback } from '../output/progress';
 import type { Policy } from '../policy/types';
 import type { Finding, LintRule, ReportTarget, Visitor } from './types';
+import { byCodeUnits } from '../text-order';
 
 export const DOCS_BASE = 'https://github.com/ipt-lint/ipt-lint/blob/main/docs/';
 
@@ -82,7 +83,7 @@ export function lintDump(dump: Dump, options: LintOptions): Finding[] {
     }
   }
   for (const visitor of visitors) visitor.end?.();
-  return findings.sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+  return findings.sort((a, b) => a.line - b.line || a.column - b.column || byCodeUnits(a.code, b.code));
 }
 
 function countRules(dump: Dump): number {

@@ -6,6 +6,7 @@ import { diagnosticFindings, lintDump, type SeverityOverride } from './engine';
 import { inlineSuppressions, isSuppressed } from './suppressions';
 import type { Policy } from '../policy/types';
 import type { Finding, LintRule } from './types';
+import { byCodeUnits } from '../text-order';
 
 export interface LintFileOptions {
   rules: readonly LintRule[];
@@ -37,6 +38,6 @@ export function lintParsed({ dump, diagnostics }: ParseResult, options: LintFile
   const all = [...diagnosticFindings(diagnostics, options.overrides), ...lintDump(dump, { rules: options.rules, overrides: options.overrides, policy: options.policy, onProgress: options.progress?.track(`checking ${dump.file === '-' ? 'standard input' : dump.file}`) })];
   const suppressions = inlineSuppressions(dump.comments);
   const findings = all.filter((finding) => !isSuppressed(finding, suppressions));
-  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || byCodeUnits(a.code, b.code));
   return { file: dump.file, findings, suppressed: all.length - findings.length, readable };
 }

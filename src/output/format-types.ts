@@ -2,6 +2,7 @@ import type { Severity } from '../ast';
 import { DIAGNOSTICS } from '../diagnostics';
 import { docsUrlFor } from '../lint/engine';
 import type { Finding, LintRule } from '../lint/types';
+import { byCodeUnits } from '../text-order';
 
 export interface FileResult {
   file: string;
@@ -30,5 +31,5 @@ export function ruleDescriptors(rules: readonly LintRule[]): RuleDescriptor[] {
   for (const { meta } of rules) {
     byCode.set(meta.code, { code: meta.code, name: meta.name, severity: meta.severity, description: meta.description, docsUrl: docsUrlFor(meta.code) });
   }
-  return [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
+  return [...byCode.values()].sort((a, b) => byCodeUnits(a.code, b.code));
 }

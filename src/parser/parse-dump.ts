@@ -17,6 +17,23 @@ export interface ParseOptions {
   onProgress?: ProgressCallback;
   /** Shared by the parses of dumps that hold many of the same lines (a diff's two sides). */
   memo?: LineMemo;
+  /**
+   * Runs of `-A` lines of one chain to read otherwise, in line order: `check` reads and checks
+   * them (diagnostics as ever) but keeps their rules out of the tree; `skip` passes over them
+   * unread, for a caller that knows they are clean rules of chains declared before them. A diff leaves out the chains that both
+   * of its sides hold word for word (see `parseForDiff`); the tree is then not the whole dump.
+   */
+  stretches?: readonly LineStretch[];
+}
+
+export interface LineStretch {
+  /** The 0-based index of the stretch's first line, and its number of lines. */
+  firstLine: number;
+  lineCount: number;
+  /** Where the stretch starts in the text, and where the line after it starts. */
+  start: number;
+  end: number;
+  mode: 'check' | 'skip';
 }
 
 export interface ParseResult {
@@ -65,6 +82,8 @@ class DumpReader {
   /** The chain the last rule went to, valid until a chain is deleted or renamed. */
   private recentChain: Chain | null = null;
   private recentTable: OpenTable | null = null;
+  /** False while reading a `check` stretch: its rules are checked, not kept. */
+  private keepRules = true;
 
   constructor(
     private readonly text: string,
@@ -111,8 +130,22 @@ class DumpReader {
     let crlfLines = 0;
     const onProgress = this.options.onProgress;
     let start = hasBom ? 1 : 0;
+    const stretches = this.options.stretches ?? [];
+    let nextStretch = 0;
+    let stretchEnd = -1;
     for (let index = 0; index < lineCount; index++) {
       if (onProgress !== undefined && index % PROGRESS_EVERY === 0) onProgress(index, lineCount);
+      if (index === stretchEnd) this.keepRules = true;
+      if (nextStretch < stretches.length && stretches[nextStretch].firstLine === index) {
+        const stretch = stretches[nextStretch++];
+        if (stretch.mode === 'skip') {
+          index += stretch.lineCount - 1;
+          start = stretch.end;
+          continue;
+        }
+        this.keepRules = false;
+        stretchEnd = index + stretch.lineCount;
+      }
       const newline = text.indexOf('\n', start);
       let end = newline < 0 ? text.length : newline;
       const lineStart = start;
@@ -173,7 +206,8 @@ class DumpReader {
         const rule = result.rule;
         const table = this.table ?? this.tableForCommand({ text: '', column: rule.column });
         if (table === null) return;
-        this.applyRule(table, rule, { text: rule.chain, column: result.chainColumn });
+        if (this.keepRules) this.applyRule(table, rule, { text: rule.chain, column: result.chainColumn });
+        else this.chainFor(table, rule.chain, { text: rule.chain, column: result.chainColumn }, false);
         return;
       }
       case 'chain-command': {

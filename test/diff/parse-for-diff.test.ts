@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { diffDumps } from '../../src/diff/diff-dumps';
+import { parseForDiff } from '../../src/diff/parse-for-diff';
+import { formatDiffJson } from '../../src/output/diff-json';
+import { parseDump } from '../../src/parser/parse-dump';
+
+const SAMPLES = join(__dirname, '..', '..', 'samples');
+const DOCKER = readFileSync(join(SAMPLES, 'docker-20.10', 'default-usernet.v4'), 'utf8');
+const KUBE = readFileSync(join(SAMPLES, 'kube-proxy.save'), 'utf8');
+
+/** Lines a second save may hold: good and bad rules, comments, declarations, restore commands. */
+const EXTRA_LINES = [
+  '-A DOCKER-USER -s 10.9.0.0/16 -j DROP',
+  '-A DOCKER-USER -s 10.9.0.300 -j DROP',
+  '-A FORWARD -i eth0 -o docker0 -j NO-SUCH-CHAIN',
+  '-A INPUT -s ! 192.168.1.1 -j ACCEPT',
+  '-A UNDECLARED -j ACCEPT',
+  '[5:300] -A INPUT -j ACCEPT',
+  '-A INPUT\t-j ACCEPT',
+  '-I INPUT 1 -j ACCEPT',
+  ':EXTRA - [0:0]',
+  ':FORWARD ACCEPT [0:0]',
+  '# a comment between rules',
+  '',
+  'COMMIT',
+  '*raw',
+  'garbage',
+];
+
+/** Rule bodies added to a chain beside its own rules, so that the save stays plain: clean, refused, and warned about. */
+const RULE_BODIES = ['-s 10.9.0.0/16 -j DROP', '-s 10.9.0.300 -j DROP', '-s ! 192.168.1.1 -j ACCEPT', '-j NO-SUCH-CHAIN', '-p tcp --dport 99999 -j ACCEPT'];
+
+type Edit =
+  | { kind: 'delete'; at: number }
+  | { kind: 'move'; at: number; to: number }
+  | { kind: 'insert'; at: number; line: string }
+  | { kind: 'copy'; at: number; to: number }
+  | { kind: 'rule'; at: number; body: string };
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('move' as const), at: fc.nat(), to: fc.nat() }),
+  fc.record({ kind: fc.constant('copy' as const), at: fc.nat(), to: fc.nat() }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), line: fc.constantFrom(...EXTRA_LINES) }),
+  fc.record({ kind: fc.constant('rule' as const), at: fc.nat(), body: fc.constantFrom(...RULE_BODIES) }),
+);
+
+function applyEdits(text: string, edits: readonly Edit[]): string {
+  const lines = text.split('\n').slice(0, -1);
+  for (const step of edits) {
+    if (lines.length === 0) break;
+    const at = step.at % lines.length;
+    if (step.kind === 'delete') lines.splice(at, 1);
+    if (step.kind === 'insert') lines.splice(at, 0, step.line);
+    if (step.kind === 'move') lines.splice(step.to % lines.length, 0, ...lines.splice(at, 1));
+    if (step.kind === 'copy') lines.splice(step.to % lines.length, 0, lines[at]);
+    if (step.kind === 'rule') {
+      const rules = lines.flatMap((line, index) => (line.startsWith('-A ') ? [index] : []));
+      if (rules.length === 0) continue;
+      const after = rules[step.at % rules.length];
+      lines.splice(after + 1, 0, `-A ${lines[after].split(' ')[1]} ${step.body}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Everything a diff run shows: both sides' diagnostics and the changes, as JSON. */
+function diffShown(parsed: { before: ReturnType<typeof parseDump>; after: ReturnType<typeof parseDump> }): unknown {
+  const failed = [parsed.before, parsed.after].some(({ diagnostics }) => diagnostics.some((d) => d.severity === 'error'));
+  return {
+    before: parsed.before.diagnostics,
+    after: parsed.after.diagnostics,
+    changes: failed ? null : JSON.parse(formatDiffJson(diffDumps(parsed.before.dump, parsed.after.dump))),
+  };
+}
+
+function fullParses(before: string, after: string) {
+  return { before: parseDump(before, { file: 'before' }), after: parseDump(after, { file: 'after' }) };
+}
+
+describe('parseForDiff', () => {
+  test.each([
+    ['a Docker save', DOCKER],
+    ['a kube-proxy save', KUBE],
+  ])('property: on %s, diagnostics and changes are those of two full parses, whatever the edits on either side', (_name, sample) => {
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 4 }), fc.array(edit, { maxLength: 10 }), (beforeEdits, afterEdits) => {
+        const before = applyEdits(sample, beforeEdits);
+        const after = applyEdits(before, afterEdits);
+        const quick = parseForDiff({ text: before, file: 'before' }, { text: after, file: 'after' });
+        expect(diffShown(quick)).toEqual(diffShown(fullParses(before, after)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('chains both saves hold word for word are left out of both trees; the others are whole', () => {
+    const after = DOCKER.replace('-A DOCKER-USER -j RETURN\n', '-A DOCKER-USER -s 10.9.0.0/16 -j DROP\n-A DOCKER-USER -j RETURN\n');
+    const { before: quickBefore, after: quickAfter } = parseForDiff({ text: DOCKER, file: 'before' }, { text: after, file: 'after' });
+    const chains = (dump: typeof quickAfter.dump) => Object.fromEntries(dump.rulesets[0].tables.flatMap((table) => table.chains.map((chain) => [`${table.name} ${chain.name}`, chain.rules.length])));
+    const full = chains(parseDump(after).dump);
+    const expected = Object.fromEntries(Object.entries(full).map(([key, count]) => [key, key === 'filter DOCKER-USER' ? count : 0]));
+    expect(chains(quickAfter.dump)).toEqual(expected);
+    expect(chains(quickBefore.dump)['filter DOCKER-USER']).toBe(full['filter DOCKER-USER'] - 1);
+    expect(Object.values(full).filter((count) => count > 0).length).toBeGreaterThan(5);
+  });
+
+  test('a bad line both saves share is reported in both, at its own line', () => {
+    const bad = DOCKER.replace('-A DOCKER-USER -j RETURN', '-A DOCKER-USER -s 10.9.0.300 -j RETURN');
+    const after = '# Saved again\n' + bad;
+    const quick = parseForDiff({ text: bad, file: 'before' }, { text: after, file: 'after' });
+    const [beforeError] = quick.before.diagnostics.filter((d) => d.severity === 'error');
+    const [afterError] = quick.after.diagnostics.filter((d) => d.severity === 'error');
+    expect(beforeError.source).toContain('10.9.0.300');
+    expect(afterError.line).toBe(beforeError.line + 1);
+    expect(afterError.source).toBe(beforeError.source);
+  });
+});
