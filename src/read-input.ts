@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from './ast';
 import { DIAGNOSTICS } from './diagnostics';
-import { parseForDiff } from './diff/parse-for-diff';
+import { parseForDiff, type DiffParse } from './diff/parse-for-diff';
 import { parseDump, type ParseOptions, type ParseResult } from './parser/parse-dump';
 
 /** Larger inputs are refused before reading: the largest real dumps (kube-proxy, 700k lines) are ~100 MB. */
@@ -37,7 +37,7 @@ export function readDumpFile(file: string, options: Omit<ParseOptions, 'file'> =
 }
 
 /** Reads and parses the two sides of a diff (see `parseForDiff`: the trees are for diffing only). */
-export function readDumpPair(beforeFile: string, afterFile: string, options: Pick<ParseOptions, 'family'> = {}): { before: ParseResult; after: ParseResult } {
+export function readDumpPair(beforeFile: string, afterFile: string, options: Pick<ParseOptions, 'family'> = {}): DiffParse {
   const before = readInput(beforeFile);
   const after = readInput(afterFile);
   if (before.ok && after.ok) return parseForDiff({ text: before.text, file: beforeFile }, { text: after.text, file: afterFile }, options);

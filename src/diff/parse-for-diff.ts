@@ -1,4 +1,4 @@
-import type { Family } from '../ast';
+import type { Diagnostic, Family } from '../ast';
 import { HEADER_PATTERN, headerFamily } from '../parser/analyze-line';
 import { LineMemo } from '../parser/line-memo';
 import { parseDump, type LineStretch, type ParseOptions, type ParseResult } from '../parser/parse-dump';
@@ -9,34 +9,79 @@ export interface DiffInput {
   file: string;
 }
 
+export interface DiffParse {
+  before: ParseResult;
+  after: ParseResult;
+}
+
 /**
  * Parses the two sides of a diff. Two saves of one host hold most chains word for word alike;
  * such a chain cannot differ in meaning, so its rules are checked once, in `before`, and kept
  * out of both trees, where `diffDumps` finds two empty chains with nothing to compare. Chain
  * declarations, policies and every other chain are read as usual, and the diagnostics are those
- * of a full parse. The trees are for diffing only: use `parseDump` for a whole dump.
+ * of a full parse of each side. The trees are for diffing only: use `parseDump` for a whole dump.
  *
  * Only plain `iptables-save` output takes that way (a family header, tables of declarations and
  * `-A` lines, one unbroken run of rules per chain); anything else is parsed in full, with a
  * shared line memo.
  */
-export function parseForDiff(before: DiffInput, after: DiffInput, options: Pick<ParseOptions, 'family'> = {}): { before: ParseResult; after: ParseResult } {
-  const beforeSections = chainSections(before.text, options.family);
-  const afterSections = beforeSections === null ? null : chainSections(after.text, options.family);
-  if (beforeSections === null || afterSections === null) {
-    const memo = new LineMemo();
-    return { before: parseDump(before.text, { ...options, file: before.file, memo }), after: parseDump(after.text, { ...options, file: after.file, memo }) };
-  }
-
-  const pairs = sameBlocks(before.text, beforeSections, after.text, afterSections);
-  pairs.sort((a, b) => a.before.firstLine - b.before.firstLine);
+export function parseForDiff(before: DiffInput, after: DiffInput, options: Pick<ParseOptions, 'family'> = {}): DiffParse {
+  const pairs = sharedBlocks(before.text, after.text, options.family);
+  if (pairs === null) return parseBothInFull(before, after, options);
   const beforeParse = parseDump(before.text, { ...options, file: before.file, stretches: pairs.map(({ before: block }) => stretchOf(block, 'check')) });
+  return { before: beforeParse, after: parseAfter(after, pairs, beforeParse.diagnostics, options) };
+}
 
-  // A line with a diagnostic in `before` gets it in `after` too: those chains are checked there again.
-  const troubledLines = beforeParse.diagnostics.map((diagnostic) => diagnostic.line).sort((a, b) => a - b);
-  const afterStretches = pairs.map(({ before: block, after: other }) => stretchOf(other, holdsAny(troubledLines, block) ? 'check' : 'skip'));
-  afterStretches.sort((a, b) => a.firstLine - b.firstLine);
-  return { before: beforeParse, after: parseDump(after.text, { ...options, file: after.file, stretches: afterStretches }) };
+type BlockPair = { before: ChainBlock; after: ChainBlock };
+
+function parseBothInFull(before: DiffInput, after: DiffInput, options: Pick<ParseOptions, 'family'>): DiffParse {
+  const memo = new LineMemo();
+  return { before: parseDump(before.text, { ...options, file: before.file, memo }), after: parseDump(after.text, { ...options, file: after.file, memo }) };
+}
+
+/** The chain blocks both saves hold word for word, paired, in the order of `before`; null when either text is not a plain save. */
+function sharedBlocks(beforeText: string, afterText: string, family: Family | undefined): BlockPair[] | null {
+  const beforeSections = chainSections(beforeText, family);
+  const afterSections = beforeSections === null ? null : chainSections(afterText, family);
+  if (beforeSections === null || afterSections === null) return null;
+  return sameBlocks(beforeText, beforeSections, afterText, afterSections).sort((a, b) => a.before.firstLine - b.before.firstLine);
+}
+
+/**
+ * `after`, its shared blocks unread. A shared line reads as it does in `before`, so the
+ * diagnostics `before` has in shared blocks are `after`'s there too, moved to its lines.
+ */
+function parseAfter(after: DiffInput, pairs: readonly BlockPair[], beforeDiagnostics: readonly Diagnostic[], options: Pick<ParseOptions, 'family'>): ParseResult {
+  const stretches = pairs.map(({ after: block }) => stretchOf(block, 'skip')).sort((a, b) => a.firstLine - b.firstLine);
+  const parsed = parseDump(after.text, { ...options, file: after.file, stretches });
+  const moved = sharedDiagnostics(beforeDiagnostics, pairs, after.file);
+  if (moved.length === 0) return parsed;
+  parsed.diagnostics.push(...moved);
+  parsed.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+  return parsed;
+}
+
+/** The diagnostics of `before` on lines of shared blocks, moved to the same lines in `after`. */
+function sharedDiagnostics(diagnostics: readonly Diagnostic[], pairs: readonly BlockPair[], afterFile: string): Diagnostic[] {
+  const moved: Diagnostic[] = [];
+  for (const diagnostic of diagnostics) {
+    const pair = pairHolding(pairs, diagnostic.line - 1);
+    if (pair !== null) moved.push({ ...diagnostic, file: afterFile, line: diagnostic.line - pair.before.firstLine + pair.after.firstLine });
+  }
+  return moved;
+}
+
+/** The pair whose `before` block holds the 0-based line, by binary search over pairs in `before` order. */
+function pairHolding(pairs: readonly BlockPair[], lineIndex: number): BlockPair | null {
+  let low = 0;
+  let high = pairs.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (pairs[middle].before.firstLine <= lineIndex) low = middle + 1;
+    else high = middle;
+  }
+  const pair = low > 0 ? pairs[low - 1] : null;
+  return pair !== null && lineIndex < pair.before.firstLine + pair.before.lineCount ? pair : null;
 }
 
 /** One chain's rules in a save file: an unbroken run of `-A` lines. */
@@ -157,16 +202,4 @@ function chainSections(text: string, fixedFamily: Family | undefined): ChainSect
 /** Whether the `-A` line at `start` appends to `chain`. */
 function isRuleOf(text: string, start: number, chain: string): boolean {
   return text.charCodeAt(start + 3 + chain.length) === 32 && text.startsWith(chain, start + 3);
-}
-
-/** Whether any of the sorted 1-based line numbers falls in the block. */
-function holdsAny(sortedLines: readonly number[], block: ChainBlock): boolean {
-  let low = 0;
-  let high = sortedLines.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (sortedLines[middle] <= block.firstLine) low = middle + 1;
-    else high = middle;
-  }
-  return low < sortedLines.length && sortedLines[low] <= block.firstLine + block.lineCount;
 }
