@@ -24,6 +24,8 @@ export interface TargetHead {
 export type RuleHead = Pick<Rule, 'line' | 'column' | 'command' | 'chain' | 'ruleNumber' | 'counters' | 'onlyFamily' | 'unsupportedRevision' | 'raw'>;
 
 const TARGET_TYPES: readonly Target['type'][] = ['standard', 'extension', 'chain', 'unknown'];
+/** The options of every verdict and jump to a chain: there are none, and one frozen array says so for all. */
+const NO_OPTIONS: ExtensionOption[] = Object.freeze([]) as unknown as ExtensionOption[];
 
 /**
  * A rule whose parameters, matches and target are built from its line the first time they are
@@ -139,12 +141,13 @@ export class LazyRule implements Rule {
   }
 
   private lineTarget(line: number): Target | null {
-    const head = this.targetHead();
-    if (head === null) return null;
-    const name = head.name;
+    const name = this.#targetName;
+    if (name === null) return null;
+    const bits = this.#targetBits;
+    const type = TARGET_TYPES[(bits >> 1) & 3];
     // Only an extension's options come from the line; jumps to chains and verdicts have none.
-    if (head.type === 'standard' || head.type === 'chain') return { kind: head.kind, name, type: head.type, options: [], line, column: head.column };
-    return new LazyTarget(head, line, () => this.details().targetOptions);
+    if (type === 'standard' || type === 'chain') return { kind: bits & 1 ? 'goto' : 'jump', name, type, options: NO_OPTIONS, line, column: Math.floor(bits / 8) };
+    return new LazyTarget(this.targetHead()!, line, () => this.details().targetOptions);
   }
 
   private details(): RuleDetails & { targetOptions: ExtensionOption[] } {
