@@ -1,3 +1,4 @@
+import { targetTypeOf } from '../src/parser/lazy-rule';
 import { tableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 
@@ -18,8 +19,8 @@ export const rule: LintRule = {
         const { otherTargetRule, otherTargetChain } = context.shared(table, tableJumps);
         for (let index = 0; index < otherTargetRule.length; index++) {
           const rule = otherTargetRule[index];
+          if (targetTypeOf(rule) !== 'chain') continue;
           const target = rule.target!;
-          if (target.type !== 'chain') continue;
           const chain = table.chains[otherTargetChain[index]];
           context.report({
             at: target,

@@ -1,4 +1,5 @@
-import type { Chain, Family, Rule, Ruleset, Table, Target } from '../src/ast';
+import type { Chain, Family, Rule, Ruleset, Table } from '../src/ast';
+import { targetIsGoto, targetNameOf } from '../src/parser/lazy-rule';
 import { tableJumps, type TableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 import { printRuleSpec } from '../src/printer';
@@ -25,14 +26,14 @@ export const rule: LintRule = {
       firstBySpec.clear();
       for (let index = 0; index < rules.length; index++) {
         const rule = rules[index];
-        const earlier = firstByTarget.get(rule.target);
+        const earlier = firstByTarget.get(rule);
         if (earlier === undefined) {
-          firstByTarget.set(rule.target, rule);
+          firstByTarget.set(rule, rule);
           continue;
         }
         if (earlier !== 'printed') {
           firstBySpec.remember(earlier, printRuleSpec(earlier, ruleset.family));
-          firstByTarget.set(rule.target, 'printed');
+          firstByTarget.set(rule, 'printed');
         }
         const spec = printRuleSpec(rule, ruleset.family);
         const first = firstBySpec.first(rule.onlyFamily, spec);
@@ -85,14 +86,13 @@ function mayRepeatTarget(jumps: TableJumps, chain: number, rules: readonly Rule[
 
 function repeatsTarget(rules: readonly Rule[]): boolean {
   for (let later = 1; later < rules.length; later++) {
-    const target = rules[later].target;
-    for (let earlier = 0; earlier < later; earlier++) if (sameTarget(rules[earlier].target, target)) return true;
+    for (let earlier = 0; earlier < later; earlier++) if (sameTarget(rules[earlier], rules[later])) return true;
   }
   return false;
 }
 
-function sameTarget(a: Target | null, b: Target | null): boolean {
-  return a === null || b === null ? a === b : a.kind === b.kind && a.name === b.name;
+function sameTarget(a: Rule, b: Rule): boolean {
+  return targetNameOf(a) === targetNameOf(b) && targetIsGoto(a) === targetIsGoto(b);
 }
 
 /**
@@ -105,14 +105,17 @@ class TargetTable {
   private readonly gotos = new Map<string, Rule | 'printed'>();
   private none: Rule | 'printed' | undefined;
 
-  get(target: Target | null): Rule | 'printed' | undefined {
-    if (target === null) return this.none;
-    return (target.kind === 'goto' ? this.gotos : this.jumps).get(target.name);
+  /** The entry for the target of `rule`. */
+  get(rule: Rule): Rule | 'printed' | undefined {
+    const name = targetNameOf(rule);
+    if (name === null) return this.none;
+    return (targetIsGoto(rule) ? this.gotos : this.jumps).get(name);
   }
 
-  set(target: Target | null, entry: Rule | 'printed'): void {
-    if (target === null) this.none = entry;
-    else (target.kind === 'goto' ? this.gotos : this.jumps).set(target.name, entry);
+  set(rule: Rule, entry: Rule | 'printed'): void {
+    const name = targetNameOf(rule);
+    if (name === null) this.none = entry;
+    else (targetIsGoto(rule) ? this.gotos : this.jumps).set(name, entry);
   }
 
   clear(): void {

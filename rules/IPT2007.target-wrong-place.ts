@@ -1,4 +1,5 @@
-import type { Chain, Family, TableName, Target } from '../src/ast';
+import type { Chain, Family, Rule, TableName, Target } from '../src/ast';
+import { targetIsGoto, targetNameOf } from '../src/parser/lazy-rule';
 import { jumpAppliesIn, tableJumps, type TableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 
@@ -58,9 +59,10 @@ const PMTU_CLAMPING: Placement = { hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'], 
 
 const MAX_PATH_HOPS = 8;
 
-function placementOf(target: Target): Placement | undefined {
-  if (target.name === 'TCPMSS') return target.options.some((option) => option.name === 'clamp-mss-to-pmtu') ? PMTU_CLAMPING : undefined;
-  return PLACEMENTS.get(target.name);
+/** The placement of the rule's target, named `name`. */
+function placementOf(rule: Rule, name: string): Placement | undefined {
+  if (name === 'TCPMSS') return rule.target!.options.some((option) => option.name === 'clamp-mss-to-pmtu') ? PMTU_CLAMPING : undefined;
+  return PLACEMENTS.get(name);
 }
 
 const maskOfHooks = new Map<readonly string[], number>();
@@ -119,23 +121,25 @@ export const rule: LintRule = {
         let reachability: Reachability | null = null;
         for (let other = 0; other < otherTargetRule.length; other++) {
           const rule = otherTargetRule[other];
-          const target = rule.target!;
+          const name = targetNameOf(rule)!;
           // Most targets have no placement at all: that is told from the name before anything else.
-          if (target.kind !== 'jump' || target.name.length > LONGEST_PLACED_NAME || (target.name !== 'TCPMSS' && !PLACEMENTS.has(target.name))) continue;
+          if (targetIsGoto(rule) || name.length > LONGEST_PLACED_NAME || (name !== 'TCPMSS' && !PLACEMENTS.has(name))) continue;
           if (rule.onlyFamily !== null && rule.onlyFamily !== family) continue;
           const index = otherTargetChain[other];
           const chain = chains[index];
-          const placement = placementOf(target);
+          const placement = placementOf(rule, name);
           if (placement === undefined) continue;
+          // Made only now: most placed targets (kube-proxy's DNATs) are where they belong, and need no object.
+          const target = (): Target => rule.target!;
           if (placement.tables !== undefined && !placement.tables.includes(table.name)) {
-            context.report({ at: target, ruleset, table, chain, messageId: 'wrongTable', data: { target: describeTarget(target, placement), allowed: describeAllowed(placement, false), table: table.name } });
+            context.report({ at: target(), ruleset, table, chain, messageId: 'wrongTable', data: { target: describeTarget(target(), placement), allowed: describeAllowed(placement, false), table: table.name } });
             continue;
           }
           if (placement.hooks === undefined) continue;
           const allowedHooks = maskOf(placement.hooks);
           if (chain.builtin) {
             if ((allowedHooks & (HOOK_BIT[chain.name] ?? 0)) === 0) {
-              context.report({ at: target, ruleset, table, chain, messageId: 'wrongChain', data: { target: describeTarget(target, placement), allowed: describeAllowed(placement, true), chain: chain.name } });
+              context.report({ at: target(), ruleset, table, chain, messageId: 'wrongChain', data: { target: describeTarget(target(), placement), allowed: describeAllowed(placement, true), chain: chain.name } });
             }
             continue;
           }
@@ -145,12 +149,12 @@ export const rule: LintRule = {
           if (refused === 0) continue;
           const from = hooksIn(refused);
           context.report({
-            at: target,
+            at: target(),
             ruleset,
             table,
             chain,
             messageId: 'wrongPath',
-            data: { target: describeTarget(target, placement), allowed: describeAllowed(placement, true), chain: chain.name, from: joined(from, 'and') },
+            data: { target: describeTarget(target(), placement), allowed: describeAllowed(placement, true), chain: chain.name, from: joined(from, 'and') },
             related: reachability.pathTo(index, HOOK_BIT[from[0]]),
           });
         }

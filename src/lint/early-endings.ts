@@ -1,4 +1,5 @@
-import type { Chain, Table, Target } from '../ast';
+import type { Chain, Rule, Table } from '../ast';
+import { targetIsGoto, targetTypeOf } from '../parser/lazy-rule';
 
 /**
  * The chains of a table where a rule before the last may end the walk through the chain: a goto,
@@ -13,7 +14,7 @@ export function chainsWithEarlyEnd(table: Table): Chain[] {
   for (let index = 0; index < chains.length; index++) {
     const rules = chains[index].rules;
     for (let ruleIndex = 0; ruleIndex < rules.length - 1; ruleIndex++) {
-      if (mayEndChain(rules[ruleIndex].target)) {
+      if (mayEndChain(rules[ruleIndex])) {
         found.push(chains[index]);
         break;
       }
@@ -22,6 +23,7 @@ export function chainsWithEarlyEnd(table: Table): Chain[] {
   return found;
 }
 
-function mayEndChain(target: Target | null): boolean {
-  return target !== null && (target.kind === 'goto' || target.type === 'standard' || target.type === 'extension');
+function mayEndChain(rule: Rule): boolean {
+  const type = targetTypeOf(rule);
+  return type !== null && (type === 'standard' || type === 'extension' || targetIsGoto(rule));
 }

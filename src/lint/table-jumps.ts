@@ -1,4 +1,5 @@
 import type { Family, Rule, Table } from '../ast';
+import { targetNameOf, targetTypeOf } from '../parser/lazy-rule';
 
 /**
  * Where the rules of a table jump or go, found in one pass for every rule that follows jumps
@@ -61,13 +62,13 @@ export function tableJumps(table: Table): TableJumps {
     const rules = chains[from].rules;
     for (let index = 0; index < rules.length; index++) {
       const rule = rules[index];
-      const target = rule.target;
-      if (target === null) continue;
-      const to = chainIndex[target.name];
+      const name = targetNameOf(rule);
+      if (name === null) continue;
+      const to = chainIndex[name];
       if (to !== undefined) {
         const jump = jumpRule.length;
         jumpTo[jump] = to;
-        viaChainTarget[jump] = target.type === 'chain' ? 1 : 0;
+        viaChainTarget[jump] = targetTypeOf(rule) === 'chain' ? 1 : 0;
         onlyFamily[jump] = rule.onlyFamily === null ? 0 : rule.onlyFamily === 'ipv4' ? ONLY_IPV4 : ONLY_IPV6;
         jumpRule.push(rule);
       } else {

@@ -97,6 +97,22 @@ export class LazyRule implements Rule {
     this.#target = target;
   }
 
+  /** The target's name as `target.name` gives it, without making the target object. */
+  get targetName(): string | null {
+    return this.#target !== undefined ? (this.#target?.name ?? null) : this.#targetName;
+  }
+
+  /** The target's type as `target.type` gives it, without making the target object; null without a target. */
+  get targetType(): Target['type'] | null {
+    if (this.#target !== undefined) return this.#target?.type ?? null;
+    return this.#targetName === null ? null : TARGET_TYPES[(this.#targetBits >> 1) & 3];
+  }
+
+  /** Whether the target is a goto (`-g`), without making the target object. */
+  get targetIsGoto(): boolean {
+    return this.#target !== undefined ? this.#target?.kind === 'goto' : (this.#targetBits & 1) === 1;
+  }
+
   /** The same line read at another line number (a memoised line of another dump): a rule of its own, with the same checked text. */
   movedTo(line: number): LazyRule {
     const head: RuleHead = {
@@ -190,4 +206,22 @@ class LazyTarget implements Target {
   toJSON(): Target {
     return { kind: this.kind, name: this.name, type: this.type, options: this.options, line: this.line, column: this.column };
   }
+}
+
+/*
+ * Loops over every rule of a big dump (lint's jump index, early endings, duplicate targets) read
+ * only a target's name, type and kind. For a rule whose target is still unmade these read the
+ * line's fields instead of making 100k target objects that the garbage collector then copies.
+ */
+
+export function targetNameOf(rule: Rule): string | null {
+  return rule instanceof LazyRule ? rule.targetName : (rule.target?.name ?? null);
+}
+
+export function targetTypeOf(rule: Rule): Target['type'] | null {
+  return rule instanceof LazyRule ? rule.targetType : (rule.target?.type ?? null);
+}
+
+export function targetIsGoto(rule: Rule): boolean {
+  return rule instanceof LazyRule ? rule.targetIsGoto : rule.target?.kind === 'goto';
 }
