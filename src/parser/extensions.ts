@@ -937,6 +937,18 @@ export function isTargetExtension(name: string): boolean {
 
 export const STANDARD_TARGETS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
 
+/** Each verdict and target extension name, mapped to itself: one string per name for the whole run. */
+const KNOWN_TARGET_NAMES = new Map([...STANDARD_TARGETS, ...TARGET_NAMES].map((name) => [name, name]));
+
+/**
+ * The run's own copy of a verdict's or target extension's name, or undefined for any other
+ * name. A rule that keeps this copy rather than a slice of its line costs nothing to look up
+ * by name later: the copy is hashed once, not once per rule.
+ */
+export function knownTargetName(name: string): string | undefined {
+  return KNOWN_TARGET_NAMES.get(name);
+}
+
 export interface FoundOption {
   /** Canonical name, without dashes. */
   name: string;
