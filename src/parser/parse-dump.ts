@@ -20,8 +20,9 @@ export interface ParseOptions {
   /**
    * Runs of `-A` lines of one chain to read otherwise, in line order: `check` reads and checks
    * them (diagnostics as ever) but keeps their rules out of the tree; `skip` passes over them
-   * unread, for a caller that knows they are clean rules of chains declared before them. A diff leaves out the chains that both
-   * of its sides hold word for word (see `parseForDiff`); the tree is then not the whole dump.
+   * unread, for a caller that knows they are rules of chains declared before them and vouches
+   * for their diagnostics. A diff leaves out the chains that both of its sides hold word for word
+   * (see `parseForDiff`); the tree is then not the whole dump.
    */
   stretches?: readonly LineStretch[];
 }
