@@ -28,8 +28,10 @@ export interface DiffParse {
 export function parseForDiff(before: DiffInput, after: DiffInput, options: Pick<ParseOptions, 'family'> = {}): DiffParse {
   const pairs = sharedBlocks(before.text, after.text, options.family);
   if (pairs === null) return parseBothInFull(before, after, options);
-  const beforeParse = parseDump(before.text, { ...options, file: before.file, stretches: pairs.map(({ before: block }) => stretchOf(block, 'check')) });
-  return { before: beforeParse, after: parseAfter(after, pairs, beforeParse.diagnostics, options) };
+  // The chains that differ still share most of their lines (a long chain with a few edits).
+  const memo = new LineMemo();
+  const beforeParse = parseDump(before.text, { ...options, file: before.file, memo, stretches: pairs.map(({ before: block }) => stretchOf(block, 'check')) });
+  return { before: beforeParse, after: parseAfter(after, pairs, beforeParse.diagnostics, { ...options, memo }) };
 }
 
 type BlockPair = { before: ChainBlock; after: ChainBlock };
@@ -51,7 +53,7 @@ function sharedBlocks(beforeText: string, afterText: string, family: Family | un
  * `after`, its shared blocks unread. A shared line reads as it does in `before`, so the
  * diagnostics `before` has in shared blocks are `after`'s there too, moved to its lines.
  */
-function parseAfter(after: DiffInput, pairs: readonly BlockPair[], beforeDiagnostics: readonly Diagnostic[], options: Pick<ParseOptions, 'family'>): ParseResult {
+function parseAfter(after: DiffInput, pairs: readonly BlockPair[], beforeDiagnostics: readonly Diagnostic[], options: Pick<ParseOptions, 'family' | 'memo'>): ParseResult {
   const stretches = pairs.map(({ after: block }) => stretchOf(block, 'skip')).sort((a, b) => a.firstLine - b.firstLine);
   const parsed = parseDump(after.text, { ...options, file: after.file, stretches });
   const moved = sharedDiagnostics(beforeDiagnostics, pairs, after.file);

@@ -136,7 +136,10 @@ class DumpReader {
     let stretchEnd = -1;
     for (let index = 0; index < lineCount; index++) {
       if (onProgress !== undefined && index % PROGRESS_EVERY === 0) onProgress(index, lineCount);
-      if (index === stretchEnd) this.keepRules = true;
+      if (index === stretchEnd) {
+        this.keepRules = true;
+        context.memo = this.options.memo;
+      }
       if (nextStretch < stretches.length && stretches[nextStretch].firstLine === index) {
         const stretch = stretches[nextStretch++];
         if (stretch.mode === 'skip') {
@@ -144,7 +147,9 @@ class DumpReader {
           start = stretch.end;
           continue;
         }
+        // Lines kept out of the tree are skipped by the parse that replays the memo, too.
         this.keepRules = false;
+        context.memo = undefined;
         stretchEnd = index + stretch.lineCount;
       }
       const newline = text.indexOf('\n', start);
