@@ -303,7 +303,9 @@ function generateShadowChainDump(rules) {
 function generateDockerDump(networks) {
   const nets = [];
   for (let k = 0; k < networks; k++) {
-    const subnet = k === 0 ? '172.17.0.0/16' : k < 15 ? `172.${17 + k}.0.0/16` : `192.168.${(k - 15) * 4}.0/22`;
+    // Docker's default pools first (172.17-31/16, then 192.168/22 here), then a default-address-pools
+    // setting of 10.0.0.0/8 in /24s, as hosts with hundreds of networks configure it.
+    const subnet = k === 0 ? '172.17.0.0/16' : k < 15 ? `172.${17 + k}.0.0/16` : k < 79 ? `192.168.${(k - 15) * 4}.0/22` : `10.${(k - 79) >> 8}.${(k - 79) & 255}.0/24`;
     const base = subnet.split('/')[0].split('.');
     const container = `${base[0]}.${base[1]}.${base[2]}.2`;
     const bridge = k === 0 ? 'docker0' : `br-${kubeHash(`net${k}`).toLowerCase().slice(0, 12)}`;

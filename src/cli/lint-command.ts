@@ -139,16 +139,16 @@ function lintLive(options: LintFileOptions): LintFileResult[] {
 }
 
 function format(kind: LintArgs['format'], results: LintFileResult[], options: { suppressed: number; baselined: number; color: boolean }): string {
-  const context = { toolVersion: packageVersion(), rules: ruleDescriptors(builtinRules()) };
+  const context = () => ({ toolVersion: packageVersion(), rules: ruleDescriptors(builtinRules()) });
   switch (kind) {
     case 'json':
       return formatJson(results, options);
     case 'sarif':
-      return formatSarif(results, context);
+      return formatSarif(results, context());
     case 'junit':
-      return formatJunit(results, context);
+      return formatJunit(results, context());
     case 'github':
-      return formatGithub(results, context);
+      return formatGithub(results, context());
     case 'stylish':
       return formatStylish(results, { color: options.color });
   }

@@ -1,5 +1,5 @@
 import type { Family, Rule, Table } from '../ast';
-import { targetNameOf, targetTypeOf } from '../parser/lazy-rule';
+import { targetIsGoto, targetNameOf, targetTypeOf } from '../parser/lazy-rule';
 
 /**
  * Where the rules of a table jump or go, found in one pass for every rule that follows jumps
@@ -29,6 +29,8 @@ export interface TableJumps {
    */
   readonly otherTargetRule: readonly Rule[];
   readonly otherTargetChain: Int32Array;
+  /** Per chain: 1 when a rule before its last may end the walk through it (see `chainsWithEarlyEnd`). */
+  readonly mayEndEarly: Uint8Array;
 }
 
 export const ONLY_IPV4 = 1;
@@ -57,6 +59,7 @@ export function tableJumps(table: Table): TableJumps {
   const onlyFamily = new Uint8Array(ruleCount);
   const otherTargetRule: Rule[] = [];
   const otherTargetChain = new Int32Array(ruleCount);
+  const mayEndEarly = new Uint8Array(chains.length);
   for (let from = 0; from < chains.length; from++) {
     firstJump[from] = jumpRule.length;
     const rules = chains[from].rules;
@@ -64,6 +67,10 @@ export function tableJumps(table: Table): TableJumps {
       const rule = rules[index];
       const name = targetNameOf(rule);
       if (name === null) continue;
+      if (mayEndEarly[from] === 0 && index < rules.length - 1) {
+        const type = targetTypeOf(rule);
+        if (type === 'standard' || type === 'extension' || targetIsGoto(rule)) mayEndEarly[from] = 1;
+      }
       const to = chainIndex[name];
       if (to !== undefined) {
         const jump = jumpRule.length;
@@ -88,5 +95,6 @@ export function tableJumps(table: Table): TableJumps {
     onlyFamily: onlyFamily.subarray(0, jumps),
     otherTargetRule,
     otherTargetChain: otherTargetChain.subarray(0, otherTargetRule.length),
+    mayEndEarly,
   };
 }

@@ -52,6 +52,13 @@ export interface Cover {
 /** Too many pieces left over, or cut too often: the analysis gives up on the rule (and reports nothing) rather than take long. */
 const MAX_PIECES = 4096;
 const MAX_WORK = 50_000;
+/**
+ * Earlier rules weighed against later ones in one chain, at most. Rules the indexes cannot tell
+ * apart (only interfaces, as in the FORWARD chain of a Docker host with a thousand networks) are
+ * each weighed against every earlier one; past this the analysis stops at that rule, so that
+ * lint stays linear, and reports the covered rules it found before.
+ */
+const MAX_CHAIN_CANDIDATES = 2_000_000;
 
 const analysed = new WeakMap<Chain, Map<Rule, Cover>>();
 
@@ -122,12 +129,17 @@ function analyseFamily(chain: Chain, family: Family): ReadonlyMap<Rule, FamilyCo
   const index = new CovererIndex();
   const result = new Map<Rule, FamilyCover>();
   let catchAllSeen = false;
-  rules.forEach((rule, order) => {
+  let weighed = 0;
+  for (let order = 0; order < rules.length; order++) {
+    const rule = rules[order];
     // Until a rule can decide packets, no later rule is covered, and only deciding rules need a box.
-    if (index.isEmpty() && !isDeciding(rule.target) && rule.target?.kind !== 'goto') return;
+    if (index.isEmpty() && !isDeciding(rule.target) && rule.target?.kind !== 'goto') continue;
     const { box, complete } = boxOf(rule, family, atoms);
-    if (isEmptyBox(box)) return;
-    const by = index.isEmpty() ? null : cover(box, index.candidates(box));
+    if (isEmptyBox(box)) continue;
+    const candidates = index.isEmpty() ? [] : index.candidates(box);
+    for (const list of candidates) weighed += list.length;
+    if (weighed > MAX_CHAIN_CANDIDATES) break;
+    const by = candidates.length === 0 ? null : cover(box, candidates);
     if (by !== null) result.set(rule, { by, afterCatchAll: catchAllSeen });
     if (complete && isDeciding(rule.target)) {
       index.add({ rule, order, box });
@@ -135,7 +147,7 @@ function analyseFamily(chain: Chain, family: Family): ReadonlyMap<Rule, FamilyCo
     }
     // IPT2005's catch-alls (its targets, and a goto) hide the rules after them from this analysis: IPT2005 reports those.
     if (complete && rule.target?.kind === 'goto' && rule.matches.every((match) => match.module === 'comment') && isFullBox(box, atoms.domains)) catchAllSeen = true;
-  });
+  }
   return result;
 }
 
