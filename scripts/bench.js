@@ -715,6 +715,25 @@ const CASES = [
     referenceName: 'none',
   },
   {
+    name: 'lint-docker',
+    description: 'ipt-lint lint (every built-in rule) of a Docker 20.10 host with many networks, whose FORWARD rules only interfaces tell apart, vs iptables-restore --test < dump',
+    sizes: [
+      { name: '1k networks', rules: 1000, runs: 3 },
+      { name: '10k networks', rules: 10_000, runs: 3 },
+    ],
+    fixedSizes: true,
+    prepare(size) {
+      const generated = generateDockerDump(size.rules);
+      const file = path.join(OUT_DIR, `docker-${size.rules}.rules`);
+      fs.writeFileSync(file, generated.text);
+      return { files: [file], lines: generated.text.split('\n').length - 1, rules: generated.rules, bytes: Buffer.byteLength(generated.text) };
+    },
+    cliArgs: (input) => ['lint', input.files[0], '--format', 'json'],
+    libraryRun: () => null,
+    referenceRun: (input) => (namespace.available ? iptablesRun(input.files[0]) : null),
+    referenceName: 'iptables-restore --test',
+  },
+  {
     name: 'reach',
     description: 'the reachability matrix of a Docker 20.10 host, one published port per network, timed after parsing',
     sizes: [{ name: '50 networks', rules: 50, runs: 3 }],
@@ -782,7 +801,7 @@ function parseArgs(argv) {
     else if (a === '--runs') options.runs = Number(argv[++i]);
     else if (a === '--cases') options.cases = argv[++i].split(',');
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: node scripts/bench.js [--quick] [--sizes 1000,10000,100000] [--runs N] [--cases parse,lint,diff-1%,diff-10%,diff-one-chain,trace,reach,shadow] [--no-iptables]\n');
+      process.stdout.write('usage: node scripts/bench.js [--quick] [--sizes 1000,10000,100000] [--runs N] [--cases parse,lint,lint-docker,diff-1%,diff-10%,diff-one-chain,trace,reach,shadow] [--no-iptables]\n');
       process.exit(0);
     } else {
       process.stderr.write(`bench: unknown argument ${a}\n`);
