@@ -1,6 +1,5 @@
 import type { Chain, Family, Parameter, Rule, Ruleset, Table } from '../src/ast';
 import { chainsWithEarlyEnd } from '../src/lint/early-endings';
-import { tableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 import { canonicalAddress, canonicalProtocol } from '../src/parser/values';
 
@@ -79,7 +78,7 @@ export const rule: LintRule = {
     };
     return {
       table(table, ruleset) {
-        for (const chain of chainsWithEarlyEnd(table, context.shared(table, tableJumps))) checkChain(chain, table, ruleset);
+        for (const chain of context.shared(table, chainsWithEarlyEnd)) checkChain(chain, table, ruleset);
       },
     };
   },

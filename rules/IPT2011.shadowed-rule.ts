@@ -1,6 +1,5 @@
 import type { LintRule } from '../src/lint/types';
 import { chainsWithEarlyEnd } from '../src/lint/early-endings';
-import { tableJumps } from '../src/lint/table-jumps';
 import { chainFamilies, coveredRules } from '../src/trace/shadow';
 import { linesText } from '../src/trace/shadow-text';
 
@@ -22,7 +21,7 @@ export const rule: LintRule = {
   create(context) {
     return {
       table(table, ruleset) {
-        for (const chain of chainsWithEarlyEnd(table, context.shared(table, tableJumps))) {
+        for (const chain of context.shared(table, chainsWithEarlyEnd)) {
           for (const [covered, cover] of coveredRules(chain, chainFamilies(chain, ruleset.family))) {
             if (cover.sameVerdict) continue;
             const verdicts = [...new Set(cover.by.map((coverer) => coverer.target!.name))].join(', ');

@@ -32,8 +32,7 @@ export function readInput(file: string): ReadResult {
 
 /** Reads and parses one dump file; an unreadable file gives an empty dump and one IPT1001 diagnostic. */
 export function readDumpFile(file: string, options: Omit<ParseOptions, 'file'> = {}): ParseResult {
-  const input = readInput(file);
-  return input.ok ? parseDump(input.text, { ...options, file }) : unreadableDump(file, input.diagnostic);
+  return parseInput(file, readInput(file), options);
 }
 
 /** Reads and parses the two sides of a diff (see `parseForDiff`: the trees are for diffing only). */
@@ -41,12 +40,12 @@ export function readDumpPair(beforeFile: string, afterFile: string, options: Pic
   const before = readInput(beforeFile);
   const after = readInput(afterFile);
   if (before.ok && after.ok) return parseForDiff({ text: before.text, file: beforeFile }, { text: after.text, file: afterFile }, options);
-  const read = (file: string, input: ReadResult) => (input.ok ? parseDump(input.text, { ...options, file }) : unreadableDump(file, input.diagnostic));
-  return { before: read(beforeFile, before), after: read(afterFile, after) };
+  return { before: parseInput(beforeFile, before, options), after: parseInput(afterFile, after, options) };
 }
 
-function unreadableDump(file: string, diagnostic: Diagnostic): ParseResult {
-  return { dump: parseDump('', { file }).dump, diagnostics: [diagnostic] };
+/** The parse of what was read; for a file that could not be read, an empty dump and the diagnostic saying why. */
+function parseInput(file: string, input: ReadResult, options: Omit<ParseOptions, 'file'>): ParseResult {
+  return input.ok ? parseDump(input.text, { ...options, file }) : { dump: parseDump('', { file }).dump, diagnostics: [input.diagnostic] };
 }
 
 /**

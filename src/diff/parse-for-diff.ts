@@ -1,7 +1,7 @@
 import type { Diagnostic, Family } from '../ast';
 import { HEADER_PATTERN, headerFamily } from '../parser/analyze-line';
 import { LineMemo } from '../parser/line-memo';
-import { parseDump, type LineStretch, type ParseOptions, type ParseResult } from '../parser/parse-dump';
+import { isTableName, parseDump, type LineStretch, type ParseOptions, type ParseResult } from '../parser/parse-dump';
 
 export interface DiffInput {
   text: string;
@@ -138,8 +138,6 @@ function sameText(beforeText: string, before: ChainBlock, afterText: string, aft
   return after.end - after.start === before.end - before.start && beforeText.slice(before.start, before.end) === afterText.slice(after.start, after.end);
 }
 
-const TABLE_NAMES = new Set(['filter', 'nat', 'mangle', 'raw', 'security']);
-
 /**
  * The chain blocks of a plain save, per family and table, or null when the text is anything
  * else: restore commands, counters before rules, CRLF or NUL, a table opened twice, a table
@@ -173,8 +171,9 @@ function chainSections(text: string, fixedFamily: Family | undefined): ChainSect
       const blank = text.indexOf(' ', start);
       declared.push(text.slice(start + 1, blank < 0 || blank > end ? end : blank));
     } else if (first === 42 /* * */) {
-      const key = `${family} ${text.slice(start + 1, end)}`;
-      if (section !== null || family === null || !TABLE_NAMES.has(text.slice(start + 1, end)) || sections.some((other) => other.key === key)) return null;
+      const table = text.slice(start + 1, end);
+      const key = `${family} ${table}`;
+      if (section !== null || family === null || !isTableName(table) || sections.some((other) => other.key === key)) return null;
       section = { key, blocks: [] };
       sections.push(section);
       declared = [];

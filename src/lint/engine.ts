@@ -2,7 +2,7 @@ import type { Diagnostic, Dump, Rule, Severity, Table } from '../ast';
 import { printRuleSpec } from '../printer';
 import type { ProgressCallback } from '../output/progress';
 import type { Policy } from '../policy/types';
-import type { Finding, LintRule, ReportTarget, Visitor } from './types';
+import type { Finding, LintRule, ReportTarget, SharedFacts, Visitor } from './types';
 import { byCodeUnits } from '../text-order';
 
 export const DOCS_BASE = 'https://github.com/ipt-lint/ipt-lint/blob/main/docs/';
@@ -28,12 +28,12 @@ export function docsUrlFor(code: string): string {
 export function lintDump(dump: Dump, options: LintOptions): Finding[] {
   const findings: Finding[] = [];
   const visitors: Visitor[] = [];
-  const sharedByCompute = new Map<(table: Table) => unknown, Map<Table, unknown>>();
-  const shared = <T>(table: Table, compute: (table: Table) => T): T => {
+  const sharedByCompute = new Map<(table: Table, shared: SharedFacts) => unknown, Map<Table, unknown>>();
+  const shared: SharedFacts = (table, compute) => {
     let byTable = sharedByCompute.get(compute);
     if (byTable === undefined) sharedByCompute.set(compute, (byTable = new Map()));
-    if (byTable.has(table)) return byTable.get(table) as T;
-    const value = compute(table);
+    if (byTable.has(table)) return byTable.get(table) as ReturnType<typeof compute>;
+    const value = compute(table, shared);
     byTable.set(table, value);
     return value;
   };

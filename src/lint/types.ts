@@ -60,8 +60,14 @@ export interface RuleContext {
    * What `compute` makes of `table`, computed once per lint run however many rules ask for it:
    * for facts several rules need, such as where each rule of the table jumps to.
    */
-  shared<T>(table: Table, compute: (table: Table) => T): T;
+  shared: SharedFacts;
 }
+
+/** See `RuleContext.shared`. A computation gets it too, so that one shared fact can build on another. */
+export type SharedFacts = <T>(table: Table, compute: (table: Table, shared: SharedFacts) => T) => T;
+
+/** For a computation run on its own, outside a lint run: each fact it asks for is computed afresh. */
+export const unshared: SharedFacts = (table, compute) => compute(table, unshared);
 
 /**
  * Callbacks the engine calls during its single walk over the tree, in

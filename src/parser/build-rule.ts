@@ -11,7 +11,7 @@ import type {
 import type { DiagnosticKey } from '../diagnostics';
 import type { ClassifiedLine } from './classify';
 import { PARAMETER_SPELLINGS } from './classify';
-import { isTargetExtension, MATCHES, STANDARD_TARGETS, validateOptionValue } from './extensions';
+import { knownTargetName, MATCHES, targetTypeFor, validateOptionValue } from './extensions';
 import { unquote, type Word } from './lexer';
 import type { CommandShape, RuleItem } from './line-shape';
 import { canonicalProtocol, validateValue } from './values';
@@ -188,10 +188,11 @@ class RuleBuilder {
         const name = unquote(words[item.values[0]]);
         const targetProblem = this.mode === 'rebuild' ? null : chainNameProblem(name);
         if (targetProblem !== null) report('invalidValue', item.values[0], targetProblem.replace('chain name', 'target name'));
+        const known = knownTargetName(name);
         const target: Target = {
           kind: item.kind,
-          name,
-          type: item.kind === 'goto' ? 'chain' : STANDARD_TARGETS.has(name) ? 'standard' : isTargetExtension(name) ? 'extension' : 'chain',
+          name: known ?? name,
+          type: targetTypeFor(item.kind, known),
           options: [],
           line: this.lineNumber,
           column: nameWord.column,

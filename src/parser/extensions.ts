@@ -1,4 +1,4 @@
-import type { Family } from '../ast';
+import type { Family, Target } from '../ast';
 import type { ExtensionSpec, OptionSpec, ValueKind } from './extension-spec';
 import { validateValue } from './values';
 
@@ -947,6 +947,11 @@ const KNOWN_TARGET_NAMES = new Map([...STANDARD_TARGETS, ...TARGET_NAMES].map((n
  */
 export function knownTargetName(name: string): string | undefined {
   return KNOWN_TARGET_NAMES.get(name);
+}
+
+/** The type of a target written after `-j` or `-g`, from `knownTargetName` of its name: a goto, and any name not known, lead to a chain. */
+export function targetTypeFor(kind: Target['kind'], known: string | undefined): Target['type'] {
+  return kind === 'goto' || known === undefined ? 'chain' : STANDARD_TARGETS.has(known) ? 'standard' : 'extension';
 }
 
 export interface FoundOption {

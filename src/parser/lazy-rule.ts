@@ -105,12 +105,12 @@ export class LazyRule implements Rule {
   /** The target's type as `target.type` gives it, without making the target object; null without a target. */
   get targetType(): Target['type'] | null {
     if (this.#target !== undefined) return this.#target?.type ?? null;
-    return this.#targetName === null ? null : TARGET_TYPES[(this.#targetBits >> 1) & 3];
+    return this.#targetName === null ? null : this.lineTargetType();
   }
 
   /** Whether the target is a goto (`-g`), without making the target object. */
   get targetIsGoto(): boolean {
-    return this.#target !== undefined ? this.#target?.kind === 'goto' : (this.#targetBits & 1) === 1;
+    return this.#target !== undefined ? this.#target?.kind === 'goto' : this.lineTargetKind() === 'goto';
   }
 
   /** The same line read at another line number (a memoised line of another dump): a rule of its own, with the same checked text. */
@@ -149,20 +149,32 @@ export class LazyRule implements Rule {
     };
   }
 
+  /* The line's target, as packed into #targetBits by the constructor. */
+
+  private lineTargetKind(): Target['kind'] {
+    return this.#targetBits & 1 ? 'goto' : 'jump';
+  }
+
+  private lineTargetType(): Target['type'] {
+    return TARGET_TYPES[(this.#targetBits >> 1) & 3];
+  }
+
+  private lineTargetColumn(): number {
+    return Math.floor(this.#targetBits / 8);
+  }
+
   private targetHead(): TargetHead | null {
     const name = this.#targetName;
     if (name === null) return null;
-    const bits = this.#targetBits;
-    return { kind: bits & 1 ? 'goto' : 'jump', name, type: TARGET_TYPES[(bits >> 1) & 3], column: Math.floor(bits / 8) };
+    return { kind: this.lineTargetKind(), name, type: this.lineTargetType(), column: this.lineTargetColumn() };
   }
 
   private lineTarget(line: number): Target | null {
     const name = this.#targetName;
     if (name === null) return null;
-    const bits = this.#targetBits;
-    const type = TARGET_TYPES[(bits >> 1) & 3];
+    const type = this.lineTargetType();
     // Only an extension's options come from the line; jumps to chains and verdicts have none.
-    if (type === 'standard' || type === 'chain') return { kind: bits & 1 ? 'goto' : 'jump', name, type, options: NO_OPTIONS, line, column: Math.floor(bits / 8) };
+    if (type === 'standard' || type === 'chain') return { kind: this.lineTargetKind(), name, type, options: NO_OPTIONS, line, column: this.lineTargetColumn() };
     return new LazyTarget(this.targetHead()!, line, () => this.details().targetOptions);
   }
 

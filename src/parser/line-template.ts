@@ -1,7 +1,7 @@
 import type { Family, ParameterName, Rule, RuleCommand, Target } from '../ast';
 import { bracketCounters, buildRule, chainNameProblem } from './build-rule';
 import { PARAMETER_SPELLINGS, type ClassifiedLine } from './classify';
-import { isTargetExtension, knownTargetName, STANDARD_TARGETS, validateOptionValue } from './extensions';
+import { isTargetExtension, knownTargetName, targetTypeFor, validateOptionValue } from './extensions';
 import type { OptionSpec } from './extension-spec';
 import { unquote } from './lexer';
 import type { CommandShape } from './line-shape';
@@ -440,8 +440,7 @@ function applyTemplate(template: RuleTemplate, line: string, lineNumber: number,
   if (template.target !== null) {
     const written = unquotedWord(line, template.target.nameWord);
     const known = knownTargetName(written);
-    const type = template.target.kind === 'goto' || known === undefined ? 'chain' : STANDARD_TARGETS.has(known) ? 'standard' : 'extension';
-    target = { kind: template.target.kind, name: known ?? written, type, column: wordStarts[template.target.column] + 1 };
+    target = { kind: template.target.kind, name: known ?? written, type: targetTypeFor(template.target.kind, known), column: wordStarts[template.target.column] + 1 };
   }
   const head: RuleHead = {
     line: lineNumber,

@@ -590,7 +590,7 @@ function finishTable(open: OpenTable): void {
   });
 }
 
-function isTableName(name: string): name is TableName {
+export function isTableName(name: string): name is TableName {
   return name === 'filter' || name === 'nat' || name === 'mangle' || name === 'raw' || name === 'security';
 }
 
