@@ -53,10 +53,10 @@ export interface Cover {
 const MAX_PIECES = 4096;
 const MAX_WORK = 50_000;
 /**
- * Earlier rules weighed against later ones in one chain, at most. Rules the indexes cannot tell
- * apart (only interfaces, as in the FORWARD chain of a Docker host with a thousand networks) are
- * each weighed against every earlier one; past this the analysis stops at that rule, so that
- * lint stays linear, and reports the covered rules it found before.
+ * Earlier rules weighed against later ones in one chain, at most. Rules that no index tells apart
+ * (thousands that differ only in a source port, say) are each weighed against every earlier one;
+ * past this the analysis stops at that rule, so that lint stays linear, and reports the covered
+ * rules it found before.
  */
 const MAX_CHAIN_CANDIDATES = 2_000_000;
 
@@ -136,10 +136,22 @@ function analyseFamily(chain: Chain, family: Family): ReadonlyMap<Rule, FamilyCo
     if (index.isEmpty() && !isDeciding(rule.target) && rule.target?.kind !== 'goto') continue;
     const { box, complete } = boxOf(rule, family, atoms);
     if (isEmptyBox(box)) continue;
-    const candidates = index.isEmpty() ? [] : index.candidates(box);
-    for (const list of candidates) weighed += list.length;
-    if (weighed > MAX_CHAIN_CANDIDATES) break;
-    const by = candidates.length === 0 ? null : cover(box, candidates);
+    let by: Rule[] | null = null;
+    if (!index.isEmpty()) {
+      const candidates = index.candidates(box);
+      // A box is not covered when its packets between one in- and one out-interface to one port
+      // are not: on a Docker host's FORWARD chain, or its nat DOCKER chain, that is told from the
+      // few rules about that bridge and port rather than from the whole chain.
+      const probe = index.probe(box, atoms.otherInterface);
+      const probeFirst = sizeOf(probe.candidates) < sizeOf(candidates);
+      weighed += probeFirst ? sizeOf(probe.candidates) : 0;
+      if (weighed > MAX_CHAIN_CANDIDATES) break;
+      if (!probeFirst || cover(probe.box, probe.candidates) !== null) {
+        weighed += sizeOf(candidates);
+        if (weighed > MAX_CHAIN_CANDIDATES) break;
+        by = cover(box, candidates);
+      }
+    }
     if (by !== null) result.set(rule, { by, afterCatchAll: catchAllSeen });
     if (complete && isDeciding(rule.target)) {
       index.add({ rule, order, box });
@@ -178,6 +190,12 @@ function canCover(rules: readonly Rule[], family: Family): boolean {
     if ((rule.onlyFamily === null || rule.onlyFamily === family) && isDeciding(rule.target)) return true;
   }
   return false;
+}
+
+function sizeOf(lists: readonly (readonly Coverer[])[]): number {
+  let size = 0;
+  for (const list of lists) size += list.length;
+  return size;
 }
 
 /** The earlier rules that take a piece of `box`, when together they take all of it; null otherwise. */
@@ -375,6 +393,8 @@ class Atoms {
   private readonly stems = new Map<string, number>();
   private readonly protocols = new Map<string, number>();
   readonly interfaceDomain: Ranges;
+  /** The atom of the interface names no pattern of the chain picks out. */
+  readonly otherInterface: number;
   readonly protocolDomain: Ranges;
   /** The extent of each field, indexed by Field. */
   readonly domains: readonly Ranges[];
@@ -399,6 +419,7 @@ class Atoms {
     for (const stem of stems) this.stems.set(stem, next++);
     // One more atom for the names no pattern picks out; atoms are never known to be empty, which only makes covering harder.
     this.interfaceDomain = [[0, next]];
+    this.otherInterface = next;
     let protocol = 0;
     for (const name of protocols) this.protocols.set(name, protocol++);
     this.protocolDomain = [[0, protocol]];
@@ -608,6 +629,8 @@ class CovererIndex {
   private readonly destinations = new AddressIndex((box) => box.destination);
   private readonly ports = new Map<number, Coverer[]>();
   private readonly widePorts: Coverer[] = [];
+  /** By in-interface atom, out-interface atom and destination port (see `probeKey`). */
+  private readonly byProbeKey = new Map<string, Coverer[]>();
 
   isEmpty(): boolean {
     return this.all.length === 0;
@@ -624,6 +647,37 @@ class CovererIndex {
       if (list === undefined) this.ports.set(port, [coverer]);
       else list.push(coverer);
     }
+    const fields = coverer.box.fields;
+    const key = probeKey(single(fields[Field.InInterface]) ?? WIDE, single(fields[Field.OutInterface]) ?? WIDE, single(fields[Field.DestinationPort]) ?? WIDE);
+    const list = this.byProbeKey.get(key);
+    if (list === undefined) this.byProbeKey.set(key, [coverer]);
+    else list.push(coverer);
+  }
+
+  /**
+   * A part of `box` with one in-interface, one out-interface and one destination port, and the
+   * earlier rules that may meet it: those about exactly these, or about more than one in any of
+   * the three. The atom of unnamed interfaces is taken where the box holds it, since only rules
+   * about many interfaces hold it too.
+   */
+  probe(box: Box, otherInterface: number): { box: Box; candidates: Coverer[][] } {
+    const fields = [...box.fields];
+    const inAtom = probeAtom(fields[Field.InInterface], otherInterface);
+    const outAtom = probeAtom(fields[Field.OutInterface], otherInterface);
+    const port = fields[Field.DestinationPort][0][0];
+    const candidates: Coverer[][] = [];
+    for (const inKey of [inAtom, WIDE]) {
+      for (const outKey of [outAtom, WIDE]) {
+        for (const portKey of [port, WIDE]) {
+          const list = this.byProbeKey.get(probeKey(inKey, outKey, portKey));
+          if (list !== undefined) candidates.push(list);
+        }
+      }
+    }
+    fields[Field.InInterface] = [[inAtom, inAtom]];
+    fields[Field.OutInterface] = [[outAtom, outAtom]];
+    fields[Field.DestinationPort] = [[port, port]];
+    return { box: { source: box.source, destination: box.destination, fields }, candidates };
   }
 
   /** The earlier rules that may meet `box`, in no particular order. */
@@ -644,9 +698,24 @@ class CovererIndex {
   }
 }
 
+const WIDE = -1;
+
+/** The value of a field that holds one, as atoms and ports do in rules about one bridge or one port. */
+function single(ranges: Ranges): number | null {
+  return ranges.length === 1 && ranges[0][0] === ranges[0][1] ? ranges[0][0] : null;
+}
+
+function probeKey(inInterface: number, outInterface: number, port: number): string {
+  return `${inInterface} ${outInterface} ${port}`;
+}
+
+function probeAtom(ranges: Ranges, otherInterface: number): number {
+  const last = ranges[ranges.length - 1];
+  return last[1] === otherInterface ? otherInterface : ranges[0][0];
+}
+
 function singlePort(box: Box): number | null {
-  const ports = box.fields[Field.DestinationPort];
-  return ports.length === 1 && ports[0][0] === ports[0][1] ? ports[0][0] : null;
+  return single(box.fields[Field.DestinationPort]);
 }
 
 /** The families a chain's rules are restored in: both when any line of it carries a `-4`/`-6` prefix. */
