@@ -1,5 +1,5 @@
 import type { Chain, Family, Rule, Ruleset, Table } from '../src/ast';
-import { targetIsGoto, targetNameOf } from '../src/parser/lazy-rule';
+import { commentsOf, targetIsGoto, targetNameOf } from '../src/parser/lazy-rule';
 import { tableJumps, type TableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 import { printRuleSpec } from '../src/printer';
@@ -17,23 +17,36 @@ export const rule: LintRule = {
   },
   create(context) {
     // Printing a rule's canonical text builds its parameters and matches, the costly part. Equal
-    // texts imply equal targets, so a rule is printed only once an earlier rule of the chain has the same.
+    // texts imply equal targets and equal comments, which the line tells without building: a rule
+    // is printed only once an earlier rule of the chain has the same target and comments.
     const firstByTarget = new TargetTable();
+    const firstByComments = new Map<string, Rule | 'printed'>();
     const firstBySpec = new SpecTable();
     const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
       const rules = chain.rules;
       firstByTarget.clear();
+      firstByComments.clear();
       firstBySpec.clear();
       for (let index = 0; index < rules.length; index++) {
         const rule = rules[index];
-        const earlier = firstByTarget.get(rule);
-        if (earlier === undefined) {
+        const firstOfTarget = firstByTarget.get(rule);
+        if (firstOfTarget === undefined) {
           firstByTarget.set(rule, rule);
+          continue;
+        }
+        if (firstOfTarget !== 'grouped') {
+          firstByComments.set(targetAndComments(firstOfTarget), firstOfTarget);
+          firstByTarget.set(rule, 'grouped');
+        }
+        const group = targetAndComments(rule);
+        const earlier = firstByComments.get(group);
+        if (earlier === undefined) {
+          firstByComments.set(group, rule);
           continue;
         }
         if (earlier !== 'printed') {
           firstBySpec.remember(earlier, printRuleSpec(earlier, ruleset.family));
-          firstByTarget.set(rule, 'printed');
+          firstByComments.set(group, 'printed');
         }
         const spec = printRuleSpec(rule, ruleset.family);
         const first = firstBySpec.first(rule.onlyFamily, spec);
@@ -95,24 +108,31 @@ function sameTarget(a: Rule, b: Rule): boolean {
   return targetNameOf(a) === targetNameOf(b) && targetIsGoto(a) === targetIsGoto(b);
 }
 
+/** A key that two rules with the same canonical text share: their target and their comments. */
+function targetAndComments(rule: Rule): string {
+  const target = targetNameOf(rule);
+  const kind = target === null ? '' : targetIsGoto(rule) ? '-g ' : '-j ';
+  return JSON.stringify([kind + (target ?? ''), ...commentsOf(rule)]);
+}
+
 /**
- * The first rule of a chain with each target, as far as it is known without building a rule's
- * parameters and matches: its kind and name. Chains of real dumps rarely repeat a target
- * (kube-proxy's never do), so few rules get printed.
+ * The first rule of a chain with each target (its kind and name), or 'grouped' once a second one
+ * has sent the rules of that target on to be told apart by comments. Chains of real dumps rarely
+ * repeat a target, so few rules go further.
  */
 class TargetTable {
-  private readonly jumps = new Map<string, Rule | 'printed'>();
-  private readonly gotos = new Map<string, Rule | 'printed'>();
-  private none: Rule | 'printed' | undefined;
+  private readonly jumps = new Map<string, Rule | 'grouped'>();
+  private readonly gotos = new Map<string, Rule | 'grouped'>();
+  private none: Rule | 'grouped' | undefined;
 
   /** The entry for the target of `rule`. */
-  get(rule: Rule): Rule | 'printed' | undefined {
+  get(rule: Rule): Rule | 'grouped' | undefined {
     const name = targetNameOf(rule);
     if (name === null) return this.none;
     return (targetIsGoto(rule) ? this.gotos : this.jumps).get(name);
   }
 
-  set(rule: Rule, entry: Rule | 'printed'): void {
+  set(rule: Rule, entry: Rule | 'grouped'): void {
     const name = targetNameOf(rule);
     if (name === null) this.none = entry;
     else (targetIsGoto(rule) ? this.gotos : this.jumps).set(name, entry);

@@ -1,6 +1,7 @@
 import type { Chain, Family, Parameter, Rule, Ruleset, Table } from '../src/ast';
 import { chainsWithEarlyEnd } from '../src/lint/early-endings';
 import type { LintRule } from '../src/lint/types';
+import { hasOnlyCommentMatches } from '../src/parser/lazy-rule';
 import { canonicalAddress, canonicalProtocol } from '../src/parser/values';
 
 /**
@@ -98,8 +99,8 @@ function asCatchAll(rule: Rule, order: number, family: Family): CatchAll | null 
   if (target === null || rule.unsupportedRevision) return null;
   const verdict = target.kind === 'goto' ? undefined : target.type === 'standard' || target.type === 'extension' ? VERDICTS.get(target.name) : undefined;
   if (target.kind !== 'goto' && verdict === undefined) return null;
-  // Matches before parameters: telling a module apart is cheaper than reading an address.
-  for (const match of rule.matches) if (match.module !== 'comment' || !match.known) return null;
+  // Matches before parameters: the line tells them without building the rule.
+  if (!hasOnlyCommentMatches(rule)) return null;
   for (const parameter of rule.parameters) if (!matchesEveryPacket(parameter, family)) return null;
   return verdict === undefined
     ? { line: rule.line, order, messageId: 'afterGoto', data: { line: rule.line, target: target.name } }

@@ -183,7 +183,7 @@ class Reachability {
   ) {
     this.hookOfChain = new Int32Array(chains.length);
     for (const hook of HOOK_ORDER) {
-      const index = jumps.chainIndex[hook];
+      const index = jumps.chainIndex.get(hook);
       if (index === undefined || !chains[index].builtin) continue;
       this.hookOfChain[index] = HOOK_BIT[hook];
       this.startOfHook.set(HOOK_BIT[hook], index);

@@ -2,9 +2,9 @@ import type { ChainCommand, Diagnostic, Family, Rule } from '../ast';
 import { DIAGNOSTICS, type DiagnosticKey } from '../diagnostics';
 import { buildRule, type FamilyState } from './build-rule';
 import { classifyLine, type ClassifiedLine } from './classify';
-import { LazyRule, type RuleDetails } from './lazy-rule';
+import { LazyRule, type LineReader, type RuleDetails } from './lazy-rule';
 import { splitWords, unquote, UnbalancedQuoteError, type Word } from './lexer';
-import { detailsFromTemplate, rememberTemplate, ruleFromTemplate, type RuleTemplate } from './line-template';
+import { commentsFromTemplate, detailsFromTemplate, rememberTemplate, ruleFromTemplate, type RuleTemplate } from './line-template';
 import type { LineMemo } from './line-memo';
 import { parseShape } from './parse-line';
 
@@ -104,7 +104,7 @@ function knownRule(line: string, lineNumber: number, context: AnalysisContext): 
     if (known !== null) return { kind: 'rule', rule: known.rule, chainColumn: known.chainColumn };
   }
   if (!useTemplates) return null;
-  const found = ruleFromTemplate(line, family, lineNumber, rebuildDetails);
+  const found = ruleFromTemplate(line, family, lineNumber, LINE_READER);
   if (found.rule === null) return found.hash;
   memo?.remember(line, family, found.rule, found.chainColumn);
   return { kind: 'rule', rule: found.rule, chainColumn: found.chainColumn };
@@ -211,7 +211,7 @@ function analyzeInFull(source: string, lineNumber: number, context: AnalysisCont
     const clean = context.diagnostics.length === diagnosticsBefore;
     if (hash !== null && words.length === wordCount && clean) rememberTemplate(hash, line, classified, shape, built, family);
     const target = built.target === null ? null : { kind: built.target.kind, name: built.target.name, type: built.target.type, column: built.target.column };
-    const rule = new LazyRule(built, target, built.onlyFamily ?? context.familyState.family, rebuildDetails);
+    const rule = new LazyRule(built, target, built.onlyFamily ?? context.familyState.family, LINE_READER);
     const chainColumn = words[shape.operands[0]].column;
     if (clean && templated) context.memo?.remember(line, family, rule, chainColumn);
     return { kind: 'rule', rule, chainColumn };
@@ -232,6 +232,13 @@ function analyzeInFull(source: string, lineNumber: number, context: AnalysisCont
     ruleNumber: shape.ruleNumber >= 0 ? ref(words[shape.ruleNumber]) : null,
   };
 }
+
+/** How a lazy rule reads more of its line: through its template when it has one, else in full. */
+const LINE_READER: LineReader = {
+  details: rebuildDetails,
+  comments: (raw, reading) => (reading === null ? null : commentsFromTemplate(reading as RuleTemplate, raw)),
+  onlyCommentMatches: (reading) => (reading === null ? null : (reading as RuleTemplate).onlyCommentMatches),
+};
 
 /** A rule's parameters, matches and target, built again from its (already checked) line. */
 export function rebuildDetails(raw: string, family: Family, lineNumber: number, reading: object | null = null): RuleDetails {

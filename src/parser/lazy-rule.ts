@@ -7,10 +7,17 @@ export interface RuleDetails {
 }
 
 /**
- * Rebuilds a rule's details from its source line; `reading` is what the line check left for
- * it (a line template), or null.
+ * Reads more of a rule's source line when it is needed; `reading` is what the line check left
+ * for it (a line template), or null.
  */
-export type DetailBuilder = (raw: string, family: Family, line: number, reading: object | null) => RuleDetails;
+export interface LineReader {
+  /** The rule's parameters, matches and target, built again from the line. */
+  details(raw: string, family: Family, line: number, reading: object | null): RuleDetails;
+  /** The values of the line's `--comment` options, in order, from its words alone; null when only the details tell. */
+  comments(raw: string, reading: object | null): string[] | null;
+  /** Whether every match of the line is a known `-m comment`, from the reading alone; null when only the details tell. */
+  onlyCommentMatches(reading: object | null): boolean | null;
+}
 
 /** What a rule's line says of its target, before any object is made for it. */
 export interface TargetHead {
@@ -46,7 +53,7 @@ export class LazyRule implements Rule {
   unsupportedRevision: boolean;
   raw: string;
   readonly #family: Family;
-  readonly #build: DetailBuilder;
+  readonly #reader: LineReader;
   readonly #reading: object | null;
   #details: (RuleDetails & { targetOptions: ExtensionOption[] }) | null = null;
   /** The target object once made (or set); undefined until then. */
@@ -55,7 +62,7 @@ export class LazyRule implements Rule {
   readonly #targetName: string | null;
   readonly #targetBits: number;
 
-  constructor(head: RuleHead, target: TargetHead | null, family: Family, build: DetailBuilder, reading: object | null = null) {
+  constructor(head: RuleHead, target: TargetHead | null, family: Family, reader: LineReader, reading: object | null = null) {
     this.line = head.line;
     this.column = head.column;
     this.command = head.command;
@@ -66,7 +73,7 @@ export class LazyRule implements Rule {
     this.unsupportedRevision = head.unsupportedRevision;
     this.raw = head.raw;
     this.#family = family;
-    this.#build = build;
+    this.#reader = reader;
     this.#reading = reading;
     this.#targetName = target === null ? null : target.name;
     this.#targetBits = target === null ? 0 : target.column * 8 + TARGET_TYPES.indexOf(target.type) * 2 + (target.kind === 'goto' ? 1 : 0);
@@ -113,6 +120,16 @@ export class LazyRule implements Rule {
     return this.#target !== undefined ? this.#target?.kind === 'goto' : this.lineTargetKind() === 'goto';
   }
 
+  /** The values of the rule's `--comment` options, read from the line while its matches are unmade. */
+  get comments(): readonly string[] {
+    return (this.#details === null ? this.#reader.comments(this.raw, this.#reading) : null) ?? commentsOfMatches(this.matches);
+  }
+
+  /** Whether every match is a known `-m comment`, told from the line's reading while the matches are unmade. */
+  get onlyCommentMatches(): boolean {
+    return (this.#details === null ? this.#reader.onlyCommentMatches(this.#reading) : null) ?? matchesAreComments(this.matches);
+  }
+
   /** The same line read at another line number (a memoised line of another dump): a rule of its own, with the same checked text. */
   movedTo(line: number): LazyRule {
     const head: RuleHead = {
@@ -126,7 +143,7 @@ export class LazyRule implements Rule {
       unsupportedRevision: this.unsupportedRevision,
       raw: this.raw,
     };
-    return new LazyRule(head, this.targetHead(), this.#family, this.#build, this.#reading);
+    return new LazyRule(head, this.targetHead(), this.#family, this.#reader, this.#reading);
   }
 
   /** The same fields, in the same order, as a plain rule object. */
@@ -180,7 +197,7 @@ export class LazyRule implements Rule {
 
   private details(): RuleDetails & { targetOptions: ExtensionOption[] } {
     if (this.#details === null) {
-      const built = this.#build(this.raw, this.#family, this.line, this.#reading);
+      const built = this.#reader.details(this.raw, this.#family, this.line, this.#reading);
       this.#details = { parameters: built.parameters, matches: built.matches, target: built.target, targetOptions: built.target?.options ?? [] };
     }
     return this.#details as RuleDetails & { targetOptions: ExtensionOption[] };
@@ -236,4 +253,30 @@ export function targetTypeOf(rule: Rule): Target['type'] | null {
 
 export function targetIsGoto(rule: Rule): boolean {
   return rule instanceof LazyRule ? rule.targetIsGoto : rule.target?.kind === 'goto';
+}
+
+/**
+ * A rule's comments (the values of its `-m comment --comment` options, in order), and whether its
+ * matches are all comments: what tells most rules of a kube-proxy chain apart, and what tells a
+ * rule that matches everything, read without building matches.
+ */
+export function commentsOf(rule: Rule): readonly string[] {
+  return rule instanceof LazyRule ? rule.comments : commentsOfMatches(rule.matches);
+}
+
+export function hasOnlyCommentMatches(rule: Rule): boolean {
+  return rule instanceof LazyRule ? rule.onlyCommentMatches : matchesAreComments(rule.matches);
+}
+
+function commentsOfMatches(matches: readonly Match[]): string[] {
+  const comments: string[] = [];
+  for (const match of matches) {
+    if (match.module !== 'comment' || !match.known) continue;
+    for (const option of match.options) if (option.name === 'comment') comments.push(...option.values);
+  }
+  return comments;
+}
+
+function matchesAreComments(matches: readonly Match[]): boolean {
+  return matches.every((match) => match.module === 'comment' && match.known);
 }

@@ -5,7 +5,7 @@ import { isTargetExtension, knownTargetName, targetTypeFor, validateOptionValue 
 import type { OptionSpec } from './extension-spec';
 import { unquote } from './lexer';
 import type { CommandShape } from './line-shape';
-import { LazyRule, type DetailBuilder, type RuleDetails, type RuleHead, type TargetHead } from './lazy-rule';
+import { LazyRule, type LineReader, type RuleDetails, type RuleHead, type TargetHead } from './lazy-rule';
 import { validateValue } from './values';
 
 /**
@@ -30,6 +30,10 @@ export interface RuleTemplate {
   checks: ArgumentCheck[];
   /** The line written with single spaces, cut at its arguments; null when a deciding word holds a quote. */
   layout: TemplateLayout | null;
+  /** The words that are values of `-m comment --comment`, in order. */
+  commentWords: number[];
+  /** Every match of the line is a known `-m comment` (or there is none). */
+  onlyCommentMatches: boolean;
   /** How the classifier and the grammar read the template's line, which holds for every line that fits it. */
   reading: { types: ClassifiedLine['types']; slots: ClassifiedLine['slots']; owners: ClassifiedLine['owners']; shape: CommandShape & { prefix: number; counters: number } };
 }
@@ -231,12 +235,12 @@ export type TemplateLookup =
  * The rule of a line that fits the template of an earlier line, checked argument by argument;
  * else the line's hash, under which the full analysis may record a template.
  */
-export function ruleFromTemplate(line: string, family: Family, lineNumber: number, build: DetailBuilder): TemplateLookup {
+export function ruleFromTemplate(line: string, family: Family, lineNumber: number, reader: LineReader): TemplateLookup {
   if (line.indexOf('\t') < 0) {
     for (let k = 0; k < recent.length; k++) {
       const template = recent[k];
       if (template.family !== family || !matchLayout(template.layout!, line)) continue;
-      const rule = applyTemplate(template, line, lineNumber, build);
+      const rule = applyTemplate(template, line, lineNumber, reader);
       if (rule === null) break;
       if (k > 0) {
         recent[k] = recent[0];
@@ -249,7 +253,7 @@ export function ruleFromTemplate(line: string, family: Family, lineNumber: numbe
   if (hash === null) return { rule: null, chainColumn: 0, hash: null };
   const template = templates.get(hash);
   if (template === undefined || !fitsScannedLine(template, line, family)) return { rule: null, chainColumn: 0, hash };
-  const rule = applyTemplate(template, line, lineNumber, build);
+  const rule = applyTemplate(template, line, lineNumber, reader);
   if (rule === null) return { rule: null, chainColumn: 0, hash };
   useRecently(template);
   return { rule, chainColumn: wordStarts[template.chainWord] + 1, hash };
@@ -391,6 +395,8 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
     onlyFamily: rule.onlyFamily,
     target: null,
     checks: [{ word: shape.operands[0], check: chainNameProblem }],
+    commentWords: [],
+    onlyCommentMatches: classified.slots.every((slot) => slot.kind !== 'match' || (slot.name === 'comment' && slot.spec !== null)),
     layout: layoutOf(parts),
     reading: { types: classified.types, slots: classified.slots, owners: classified.owners, shape },
   };
@@ -416,7 +422,9 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
         break;
       case 'option': {
         const owner = classified.owners[item.name];
-        const spec: OptionSpec | undefined = owner === undefined || owner.slot < 0 ? undefined : classified.slots[owner.slot].spec?.options[owner.name];
+        const slot = owner === undefined || owner.slot < 0 ? undefined : classified.slots[owner.slot];
+        if (slot?.kind === 'match' && slot.name === 'comment' && slot.spec !== null && owner!.name === 'comment') template.commentWords.push(...item.values);
+        const spec: OptionSpec | undefined = slot?.spec?.options[owner!.name];
         if (spec?.values === undefined) break;
         item.values.forEach((word, index) => {
           template.checks.push({ word, check: (value, lineFamily) => validateOptionValue(spec, index, value, lineFamily) });
@@ -430,7 +438,7 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
 }
 
 /** The rule of the scanned line, which fits `template`, or null when one of its arguments needs the full analysis. */
-function applyTemplate(template: RuleTemplate, line: string, lineNumber: number, build: DetailBuilder): LazyRule | null {
+function applyTemplate(template: RuleTemplate, line: string, lineNumber: number, reader: LineReader): LazyRule | null {
   for (let i = 0; i < scannedWords; i++) if (wordEnds[i] - wordStarts[i] > 1023) return null;
   const family = template.onlyFamily ?? template.family;
   for (const { word, check } of template.checks) {
@@ -454,7 +462,13 @@ function applyTemplate(template: RuleTemplate, line: string, lineNumber: number,
     raw: line,
   };
   // Parameters, matches and the target are made when first read; the checks above are all that is needed now.
-  return new LazyRule(head, target, family, build, template);
+  return new LazyRule(head, target, family, reader, template);
+}
+
+/** The comments of a rule whose line fit `template`; null when the line does not split into the template's words. */
+export function commentsFromTemplate(template: RuleTemplate, raw: string): string[] | null {
+  if (!scanWords(raw) || scannedWords !== template.parts.length) return null;
+  return template.commentWords.map((word) => unquotedWord(raw, word));
 }
 
 /**

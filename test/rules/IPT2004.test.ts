@@ -5,6 +5,9 @@ import { testRule } from '../helpers/rule-tester';
 const dump = (...lines: string[]): string => lines.join('\n') + '\n';
 
 /** Rules of one chain with a target each, past the length up to which the rule compares targets pair by pair. */
+/** Rules of one chain with one target, told apart by their comments only (kube-proxy's REJECT rules for services without endpoints). */
+const commentedRules = (count: number): string[] => Array.from({ length: count }, (_, index) => `-A INPUT -p tcp -m comment --comment "svc${index} has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable`);
+
 const distinctRules = (count: number): string[] => Array.from({ length: count }, (_, index) => `-A INPUT -p tcp -m tcp --dport ${index + 1} -j LOG${index}`);
 
 testRule(rule, {
@@ -20,6 +23,14 @@ testRule(rule, {
     {
       name: 'rules that differ only in their target or comment',
       dump: dump('*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', '-A INPUT -p tcp -m tcp --dport 22 -j DROP', '-A INPUT -m comment --comment "ssh from office" -j ACCEPT', '-A INPUT -m comment --comment "ssh from home" -j ACCEPT', 'COMMIT'),
+    },
+    {
+      name: 'a long chain of rules with one target, told apart by their comments',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', ...commentedRules(40), 'COMMIT'),
+    },
+    {
+      name: 'rules with the same target and comment that differ elsewhere',
+      dump: dump('*filter', ':INPUT ACCEPT [0:0]', ...commentedRules(20), '-A INPUT -p tcp -m comment --comment "svc3 has no endpoints" -m tcp --dport 81 -j REJECT --reject-with icmp-port-unreachable', 'COMMIT'),
     },
     {
       name: 'a jump and a goto to the same chain',
@@ -108,6 +119,19 @@ testRule(rule, {
       name: 'a copy far down a long chain',
       dump: dump('*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', ...distinctRules(30), '-A INPUT -p tcp --dport 22 -j ACCEPT', 'COMMIT'),
       findings: [{ line: 34, message: ['same as line 3'] }],
+    },
+    {
+      name: 'a copy among rules told apart by comments, its comment and address written differently',
+      dump: dump(
+        '*filter',
+        ':INPUT ACCEPT [0:0]',
+        '-A INPUT -s 10.0.0.1 -m comment --comment web -j ACCEPT',
+        ...commentedRules(20),
+        '-A INPUT -p 6 -m comment --comment "svc3 has no endpoints" -m tcp --destination-port 80 -j REJECT --reject-with icmp-port-unreachable',
+        '-A INPUT -s 10.0.0.1/32 -m comment --comment "web" -j ACCEPT',
+        'COMMIT',
+      ),
+      findings: [{ line: 24, message: ['same as line 7'] }, { line: 25, message: ['same as line 3'] }],
     },
     {
       name: 'rules without a target, in a short chain and in a long one',
