@@ -8,7 +8,8 @@ import { parseDump, type ParseOptions, type ParseResult } from './parser/parse-d
 /** Larger inputs are refused before reading: the largest real dumps (kube-proxy, 700k lines) are ~100 MB. */
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
-export type ReadResult = { ok: true; text: string } | { ok: false; diagnostic: Diagnostic };
+/** `asciiBytes`: the file's bytes, when they are all ASCII and so one per character of `text`. */
+export type ReadResult = { ok: true; text: string; asciiBytes?: Uint8Array } | { ok: false; diagnostic: Diagnostic };
 
 /** Reads a file (or standard input for `-`) as text, turning every I/O failure into a diagnostic. */
 export function readInput(file: string): ReadResult {
@@ -18,7 +19,9 @@ export function readInput(file: string): ReadResult {
       if (stat.isDirectory()) return unreadable(file, 'is a directory; give a dump file');
       if (stat.size > MAX_FILE_BYTES) return unreadable(file, `is ${stat.size} bytes; ipt-lint reads dumps up to ${MAX_FILE_BYTES} bytes`);
     }
-    return { ok: true, text: decodeText(readFileSync(file === '-' ? 0 : file)) };
+    const bytes = readFileSync(file === '-' ? 0 : file);
+    // Dumps are nearly always pure ASCII, which reads as Latin-1 byte for byte: checking for that and copying is several times faster than decoding UTF-8.
+    return isAscii(bytes) ? { ok: true, text: bytes.toString('latin1'), asciiBytes: bytes } : { ok: true, text: bytes.toString('utf8') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -39,21 +42,13 @@ export function readDumpFile(file: string, options: Omit<ParseOptions, 'file'> =
 export function readDumpPair(beforeFile: string, afterFile: string, options: Pick<ParseOptions, 'family'> = {}): DiffParse {
   const before = readInput(beforeFile);
   const after = readInput(afterFile);
-  if (before.ok && after.ok) return parseForDiff({ text: before.text, file: beforeFile }, { text: after.text, file: afterFile }, options);
+  if (before.ok && after.ok) return parseForDiff({ text: before.text, file: beforeFile, asciiBytes: before.asciiBytes }, { text: after.text, file: afterFile, asciiBytes: after.asciiBytes }, options);
   return { before: parseInput(beforeFile, before, options), after: parseInput(afterFile, after, options) };
 }
 
 /** The parse of what was read; for a file that could not be read, an empty dump and the diagnostic saying why. */
 function parseInput(file: string, input: ReadResult, options: Omit<ParseOptions, 'file'>): ParseResult {
   return input.ok ? parseDump(input.text, { ...options, file }) : { dump: parseDump('', { file }).dump, diagnostics: [input.diagnostic] };
-}
-
-/**
- * The bytes as text, UTF-8 decoded. Dumps are nearly always pure ASCII, which reads as Latin-1
- * byte for byte: checking for that and copying is several times faster than decoding UTF-8.
- */
-export function decodeText(bytes: Buffer): string {
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 function unreadable(file: string, reason: string): ReadResult {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffDumps } from '../../src/diff/diff-dumps';
@@ -30,7 +31,7 @@ const EXTRA_LINES = [
 ];
 
 /** Rule bodies added to a chain beside its own rules, so that the save stays plain: clean, refused, and warned about. */
-const RULE_BODIES = ['-s 10.9.0.0/16 -j DROP', '-s 10.9.0.300 -j DROP', '-s ! 192.168.1.1 -j ACCEPT', '-j NO-SUCH-CHAIN', '-p tcp --dport 99999 -j ACCEPT'];
+const RULE_BODIES = ['-m comment --comment "café" -j RETURN', '-m comment --comment "a → b" -j RETURN', '-s 10.9.0.0/16 -j DROP', '-s 10.9.0.300 -j DROP', '-s ! 192.168.1.1 -j ACCEPT', '-j NO-SUCH-CHAIN', '-p tcp --dport 99999 -j ACCEPT'];
 
 type Edit =
   | { kind: 'delete'; at: number }
@@ -86,10 +87,12 @@ describe('parseForDiff', () => {
     ['a kube-proxy save', KUBE],
   ])('property: on %s, diagnostics and changes are those of two full parses, whatever the edits on either side', (_name, sample) => {
     fc.assert(
-      fc.property(fc.array(edit, { maxLength: 4 }), fc.array(edit, { maxLength: 10 }), (beforeEdits, afterEdits) => {
+      fc.property(fc.array(edit, { maxLength: 4 }), fc.array(edit, { maxLength: 10 }), fc.boolean(), (beforeEdits, afterEdits, fromFiles) => {
         const before = applyEdits(sample, beforeEdits);
         const after = applyEdits(before, afterEdits);
-        const quick = parseForDiff({ text: before, file: 'before' }, { text: after, file: 'after' });
+        // As read from files (an ASCII file's own bytes come along) or given as strings.
+        const input = (text: string, file: string) => ({ text, file, asciiBytes: fromFiles && isAscii(Buffer.from(text)) ? Buffer.from(text, 'latin1') : undefined });
+        const quick = parseForDiff(input(before, 'before'), input(after, 'after'));
         expect(diffShown(quick)).toEqual(diffShown(fullParses(before, after)));
       }),
       { numRuns: 200 },
