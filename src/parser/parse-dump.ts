@@ -18,11 +18,11 @@ export interface ParseOptions {
   /** Shared by the parses of dumps that hold many of the same lines (a diff's two sides). */
   memo?: LineMemo;
   /**
-   * Runs of `-A` lines of one chain to read otherwise, in line order: `check` reads and checks
-   * them (diagnostics as ever) but keeps their rules out of the tree; `skip` passes over them
-   * unread, for a caller that knows they are rules of chains declared before them and vouches
-   * for their diagnostics. A diff leaves out the chains that both of its sides hold word for word
-   * (see `parseForDiff`); the tree is then not the whole dump.
+   * Runs of `-A` lines of one chain declared before them, to read otherwise, in line order:
+   * `check` reads and checks each line (diagnostics as ever) but keeps its rule out of the tree;
+   * `skip` passes over them unread, for a caller that vouches for their diagnostics. A diff
+   * leaves out the chains that both of its sides hold word for word (see `parseForDiff`); the
+   * tree is then not the whole dump.
    */
   stretches?: readonly LineStretch[];
 }
@@ -212,8 +212,8 @@ class DumpReader {
         const rule = result.rule;
         const table = this.table ?? this.tableForCommand({ text: '', column: rule.column });
         if (table === null) return;
+        // A rule of a `check` stretch belongs to a chain declared before it (see ParseOptions.stretches): nothing to look up.
         if (this.keepRules) this.applyRule(table, rule, { text: rule.chain, column: result.chainColumn });
-        else this.chainFor(table, rule.chain, { text: rule.chain, column: result.chainColumn }, false);
         return;
       }
       case 'chain-command': {
