@@ -118,7 +118,7 @@ function selectRules(wanted: LintOptions['rules']): readonly LintRule[] {
  */
 export function diff(before: string | Dump | ParseResult, after: string | Dump | ParseResult, options: DiffOptions = {}): DumpDiff {
   if (typeof before === 'string' && typeof after === 'string') {
-    const parsed = parseForDiff({ text: before, file: 'before' }, { text: after, file: 'after' });
+    const parsed = parseForDiff({ text: before, file: 'before' }, { text: after, file: 'after' }, { counters: options.counters });
     return diffDumps(parsed.before.dump, parsed.after.dump, options);
   }
   const memo = new LineMemo();

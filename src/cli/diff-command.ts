@@ -77,7 +77,7 @@ export function diffCommand(setExitCode: (code: number) => void): CommandModule<
         before = readDumpFile(beforeFile, { family: args.family, memo });
         after = readLive(before.dump, memo);
       } else {
-        ({ before, after } = readDumpPair(beforeFile, afterFile, { family: args.family }));
+        ({ before, after } = readDumpPair(beforeFile, afterFile, { family: args.family, counters: options.counters }));
       }
       for (const { diagnostics } of [before, after]) {
         for (const diagnostic of diagnostics) process.stderr.write(formatDiagnostic(diagnostic) + '\n');

@@ -24,30 +24,41 @@ export interface DiffParse {
  * of a full parse of each side. The trees are for diffing only: use `parseDump` for a whole dump.
  *
  * Only plain `iptables-save` output takes that way (a family header, tables of declarations and
- * `-A` lines, one unbroken run of rules per chain); anything else is parsed in full, with a
- * shared line memo.
+ * `-A` lines, with counters or not, one unbroken run of rules per chain); anything else is parsed
+ * in full, with a shared line memo.
  */
-export function parseForDiff(before: DiffInput, after: DiffInput, options: Pick<ParseOptions, 'family'> = {}): DiffParse {
-  const pairs = sharedBlocks(before, after, options.family);
-  if (pairs === null) return parseBothInFull(before, after, options);
+export function parseForDiff(before: DiffInput, after: DiffInput, options: DiffParseOptions = {}): DiffParse {
+  const { counters, ...parseOptions } = options;
+  const pairs = sharedBlocks(before, after, parseOptions.family, counters !== true);
+  if (pairs === null) return parseBothInFull(before, after, parseOptions);
   // The chains that differ still share most of their lines (a long chain with a few edits).
   const memo = new LineMemo();
-  const beforeParse = parseDump(before.text, { ...options, file: before.file, memo, stretches: pairs.map(({ before: block }) => stretchOf(block, 'check')) });
-  return { before: beforeParse, after: parseAfter(after, pairs, beforeParse.diagnostics, { ...options, memo }) };
+  const beforeParse = parseDump(before.text, { ...parseOptions, file: before.file, memo, stretches: pairs.map(({ before: block }) => stretchOf(block, 'check')) });
+  return { before: beforeParse, after: parseAfter(after, pairs, beforeParse.diagnostics, { ...parseOptions, memo }) };
 }
 
-type BlockPair = { before: ChainBlock; after: ChainBlock };
+export interface DiffParseOptions extends Pick<ParseOptions, 'family'> {
+  /**
+   * The diff compares rule counters (`iptables-save -c`): only chains whose lines are the same
+   * with their counters are shared. Otherwise lines that differ only in their counters are too.
+   */
+  counters?: boolean;
+}
+
+/** Two blocks of one chain; `exact` when their text is the same, counters included. */
+type BlockPair = { before: ChainBlock; after: ChainBlock; exact: boolean };
 
 function parseBothInFull(before: DiffInput, after: DiffInput, options: Pick<ParseOptions, 'family'>): DiffParse {
   const memo = new LineMemo();
   return { before: parseDump(before.text, { ...options, file: before.file, memo }), after: parseDump(after.text, { ...options, file: after.file, memo }) };
 }
 
-/** The chain blocks both saves hold word for word, paired, in the order of `before`; null when either text is not a plain save. */
-function sharedBlocks(before: DiffInput, after: DiffInput, family: Family | undefined): BlockPair[] | null {
-  const beforeSections = chainSections(before.text, codeUnitsOf(before), family, null);
+/** The chain blocks both saves hold word for word (counters aside, unless they count), paired, in the order of `before`; null when either text is not a plain save. */
+function sharedBlocks(before: DiffInput, after: DiffInput, family: Family | undefined, ignoreCounters: boolean): BlockPair[] | null {
+  const beforeUnits = codeUnitsOf(before);
+  const beforeSections = chainSections(before.text, beforeUnits, family, null);
   if (beforeSections === null) return null;
-  const matcher = new BlockMatcher(before.text, beforeSections);
+  const matcher = new BlockMatcher(before.text, beforeUnits, beforeSections, ignoreCounters);
   if (chainSections(after.text, codeUnitsOf(after), family, matcher) === null) return null;
   return matcher.pairs.sort((a, b) => a.before.firstLine - b.before.firstLine);
 }
@@ -71,27 +82,56 @@ function codeUnitsOf(input: DiffInput): CodeUnits {
 }
 
 /**
- * `after`, its shared blocks unread. A shared line reads as it does in `before`, so the
- * diagnostics `before` has in shared blocks are `after`'s there too, moved to its lines.
+ * `after`, its shared blocks unread. A shared line reads as it does in `before` (its counters
+ * aside), so the diagnostics `before` has in shared blocks are `after`'s there too, moved to its
+ * lines.
  */
 function parseAfter(after: DiffInput, pairs: readonly BlockPair[], beforeDiagnostics: readonly Diagnostic[], options: Pick<ParseOptions, 'family' | 'memo'>): ParseResult {
   const stretches = pairs.map(({ after: block }) => stretchOf(block, 'skip')).sort((a, b) => a.firstLine - b.firstLine);
   const parsed = parseDump(after.text, { ...options, file: after.file, stretches });
-  const moved = sharedDiagnostics(beforeDiagnostics, pairs, after.file);
+  const moved = sharedDiagnostics(beforeDiagnostics, pairs, after);
   if (moved.length === 0) return parsed;
   parsed.diagnostics.push(...moved);
   parsed.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return parsed;
 }
 
-/** The diagnostics of `before` on lines of shared blocks, moved to the same lines in `after`. */
-function sharedDiagnostics(diagnostics: readonly Diagnostic[], pairs: readonly BlockPair[], afterFile: string): Diagnostic[] {
+/**
+ * The diagnostics of `before` on lines of shared blocks, moved to the same lines in `after`, and
+ * where the counters before a line differ in length, to the same words of it.
+ */
+function sharedDiagnostics(diagnostics: readonly Diagnostic[], pairs: readonly BlockPair[], after: DiffInput): Diagnostic[] {
   const moved: Diagnostic[] = [];
   for (const diagnostic of diagnostics) {
     const pair = pairHolding(pairs, diagnostic.line - 1);
-    if (pair !== null) moved.push({ ...diagnostic, file: afterFile, line: diagnostic.line - pair.before.firstLine + pair.after.firstLine });
+    if (pair === null) continue;
+    const offset = diagnostic.line - 1 - pair.before.firstLine;
+    const here = { ...diagnostic, file: after.file, line: pair.after.firstLine + offset + 1 };
+    if (!pair.exact) {
+      const source = lineOfBlock(after.text, pair.after, offset);
+      const prefix = counterPrefixLength(diagnostic.source);
+      const shift = counterPrefixLength(source) - prefix;
+      if (here.column > prefix) here.column += shift;
+      if (here.endColumn > prefix) here.endColumn += shift;
+      here.source = source;
+    }
+    moved.push(here);
   }
   return moved;
+}
+
+/** The text of a block's line, counted from 0. */
+function lineOfBlock(text: string, block: ChainBlock, offset: number): string {
+  let start = block.start;
+  for (let line = 0; line < offset; line++) start = text.indexOf('\n', start) + 1;
+  const newline = text.indexOf('\n', start);
+  return text.slice(start, newline < 0 ? text.length : newline);
+}
+
+const COUNTER_PREFIX = /^\[\d+:\d+\] /;
+
+function counterPrefixLength(line: string): number {
+  return COUNTER_PREFIX.exec(line)?.[0].length ?? 0;
 }
 
 /** The pair whose `before` block holds the 0-based line, by binary search over pairs in `before` order. */
@@ -136,13 +176,18 @@ function stretchOf(block: ChainBlock, mode: LineStretch['mode']): LineStretch {
  */
 class BlockMatcher {
   readonly pairs: BlockPair[] = [];
+  /** Where the block of `after` that `match` last found ends, and whether it is the same text, counters included. */
+  end = 0;
+  exact = false;
   private blocks: readonly ChainBlock[] = [];
   private cursor = 0;
   private indexByName: Map<string, number> | null = null;
 
   constructor(
     private readonly beforeText: string,
+    private readonly beforeUnits: CodeUnits,
     private readonly beforeSections: readonly ChainSection[],
+    private readonly ignoreCounters: boolean,
   ) {}
 
   enterSection(key: string): void {
@@ -151,8 +196,11 @@ class BlockMatcher {
     this.indexByName = null;
   }
 
-  /** The block of `before` for `chain` when `text` holds its text at `start`; null otherwise. */
-  match(chain: string, text: string, start: number): ChainBlock | null {
+  /**
+   * The block of `before` for `chain` when `text` holds its lines at `start` (counters aside, when
+   * they are ignored); null otherwise. `end` is then where those lines end in `text`.
+   */
+  match(chain: string, text: string, units: CodeUnits, start: number): ChainBlock | null {
     const blocks = this.blocks;
     if (this.cursor >= blocks.length || blocks[this.cursor].chain !== chain) {
       this.indexByName ??= new Map(blocks.map((block, index) => [block.chain, index]));
@@ -162,16 +210,51 @@ class BlockMatcher {
     }
     const block = blocks[this.cursor++];
     const end = start + block.end - block.start;
-    // Slices compare natively, several times faster than a loop over the characters.
-    if (end > text.length || this.beforeText.slice(block.start, block.end) !== text.slice(start, end)) return null;
-    // The block must end where a line ends on both sides.
-    return end === text.length || text.charCodeAt(end - 1) === 10 ? block : null;
+    // Slices compare natively, several times faster than a loop over the characters; the block must end where a line ends on both sides.
+    if (end <= text.length && this.beforeText.slice(block.start, block.end) === text.slice(start, end) && (end === text.length || text.charCodeAt(end - 1) === 10)) {
+      this.end = end;
+      this.exact = true;
+      return block;
+    }
+    if (!this.ignoreCounters) return null;
+    const linesEnd = this.sameButCounters(block, text, units, start);
+    if (linesEnd < 0) return null;
+    this.end = linesEnd;
+    this.exact = false;
+    return block;
   }
+
+  /** Where the lines at `start` end when, line by line, they are the block's but for their counters; -1 otherwise. */
+  private sameButCounters(block: ChainBlock, text: string, units: CodeUnits, start: number): number {
+    const { beforeText, beforeUnits } = this;
+    let at = start;
+    let from = block.start;
+    for (let line = 0; line < block.lineCount; line++) {
+      if (at >= text.length) return -1;
+      const rule = ruleAt(units, at);
+      const beforeRule = ruleAt(beforeUnits, from);
+      // Counters on one side only would read differently (`-c` beside them is refused).
+      if (rule < 0 || (rule === at) !== (beforeRule === from)) return -1;
+      const next = lineAfter(text, at);
+      const beforeNext = lineAfter(beforeText, from);
+      if (next - rule !== beforeNext - beforeRule || text.slice(rule, next) !== beforeText.slice(beforeRule, beforeNext)) return -1;
+      at = next;
+      from = beforeNext;
+    }
+    return at;
+  }
+}
+
+/** Where the line after the one at `start` starts (or the text's end). */
+function lineAfter(text: string, start: number): number {
+  const newline = text.indexOf('\n', start);
+  return newline < 0 ? text.length : newline + 1;
 }
 
 /**
  * The chain blocks of a plain save, per family and table, or null when the text is anything
- * else: restore commands, counters before rules, CRLF or NUL, a table opened twice, a table
+ * else: restore commands, counters other than `[packets:bytes] ` before a rule (as
+ * `iptables-save -c` writes them), CRLF or NUL, a table opened twice, a table
  * before any family header, rules that do not follow the order of the chain declarations one
  * chain at a time (as iptables-save writes them), so that no chain's rules are split up.
  */
@@ -184,20 +267,20 @@ function chainSections(text: string, units: CodeUnits, fixedFamily: Family | und
   let nextDeclared = 0;
   for (let lineIndex = 0, start = 0; start < text.length; lineIndex++) {
     const first = units[start];
-    if (first === 45 /* - */) {
+    if (first === 45 /* - */ || first === 91 /* [ */) {
       if (section === null) return null;
       while (nextDeclared < declared.length && !isRuleOf(units, start, declared[nextDeclared])) nextDeclared++;
       if (nextDeclared === declared.length) return null;
       const declaration = declared[nextDeclared++];
       const chain = declaration.name;
-      const same = matcher?.match(chain, text, start) ?? null;
+      const same = matcher?.match(chain, text, units, start) ?? null;
       // A block of `before` holds the chain's whole run only when the line after it is another chain's.
-      const whole = same !== null && !isRuleOf(units, start + same.end - same.start, declaration);
-      const blockEnd = whole ? start + same.end - same.start : rulesEnd(text, units, start, declaration);
+      const whole = same !== null && !isRuleOf(units, matcher!.end, declaration);
+      const blockEnd = whole ? matcher!.end : rulesEnd(text, units, start, declaration);
       if (whole) runLines = same.lineCount;
       const block = { chain, firstLine: lineIndex, lineCount: runLines, start, end: blockEnd };
       section.blocks.push(block);
-      if (whole) matcher!.pairs.push({ before: same, after: block });
+      if (whole) matcher!.pairs.push({ before: same, after: block, exact: matcher!.exact });
       lineIndex += runLines - 1;
       start = blockEnd;
       continue;
@@ -242,12 +325,24 @@ interface Declaration {
   length: number;
 }
 
-/** Whether the line at `start` appends to the chain: `-A chain …`. */
+/** Where the `-A` of the line at `start` stands: there, or after counters (`[packets:bytes] `); -1 for counters of another form. */
+function ruleAt(units: CodeUnits, start: number): number {
+  if (units[start] !== 91 /* [ */) return start;
+  let at = start + 1;
+  while (units[at] >= 48 && units[at] <= 57) at++;
+  if (at === start + 1 || units[at] !== 58 /* : */) return -1;
+  const bytes = ++at;
+  while (units[at] >= 48 && units[at] <= 57) at++;
+  return at > bytes && units[at] === 93 /* ] */ && units[at + 1] === 32 ? at + 2 : -1;
+}
+
+/** Whether the line at `start` appends to the chain: `-A chain …`, after counters or not. */
 function isRuleOf(units: CodeUnits, start: number, chain: Declaration): boolean {
+  const rule = ruleAt(units, start);
   const length = chain.length;
-  if (units[start] !== 45 || units[start + 1] !== 65 || units[start + 2] !== 32 || units[start + 3 + length] !== 32) return false;
+  if (rule < 0 || units[rule] !== 45 || units[rule + 1] !== 65 || units[rule + 2] !== 32 || units[rule + 3 + length] !== 32) return false;
   const name = chain.start;
-  const at = start + 3;
+  const at = rule + 3;
   for (let index = 0; index < length; index++) if (units[at + index] !== units[name + index]) return false;
   return true;
 }
@@ -258,15 +353,13 @@ let runLines = 0;
 /**
  * Where the run of the chain's rule lines starting at `start` ends. Kept small and apart from the
  * rest of the scan: a cold run of the CLI spends most of its lines here, and V8 optimises a
- * small loop far sooner than a large one. Lines are found with the string's `indexOf`, which V8
- * runs natively.
+ * small loop far sooner than a large one.
  */
 function rulesEnd(text: string, units: CodeUnits, start: number, chain: Declaration): number {
   let lines = 0;
   let at = start;
   while (at < text.length && isRuleOf(units, at, chain)) {
-    const newline = text.indexOf('\n', at);
-    at = newline < 0 ? text.length : newline + 1;
+    at = lineAfter(text, at);
     lines++;
   }
   runLines = lines;

@@ -19,6 +19,8 @@ const EXTRA_LINES = [
   '-A INPUT -s ! 192.168.1.1 -j ACCEPT',
   '-A UNDECLARED -j ACCEPT',
   '[5:300] -A INPUT -j ACCEPT',
+  '[5:300]  -A INPUT -j ACCEPT',
+  '[x:1] -A INPUT -j ACCEPT',
   '-A INPUT\t-j ACCEPT',
   '-I INPUT 1 -j ACCEPT',
   ':EXTRA - [0:0]',
@@ -45,7 +47,8 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('move' as const), at: fc.nat(), to: fc.nat() }),
   fc.record({ kind: fc.constant('copy' as const), at: fc.nat(), to: fc.nat() }),
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), line: fc.constantFrom(...EXTRA_LINES) }),
-  fc.record({ kind: fc.constant('rule' as const), at: fc.nat(), body: fc.constantFrom(...RULE_BODIES) }),
+  // Rules added inside chains keep the save plain, so that the quick way is taken and its moved diagnostics are checked.
+  { arbitrary: fc.record({ kind: fc.constant('rule' as const), at: fc.nat(), body: fc.constantFrom(...RULE_BODIES) }), weight: 4 },
 );
 
 function applyEdits(text: string, edits: readonly Edit[]): string {
@@ -68,13 +71,27 @@ function applyEdits(text: string, edits: readonly Edit[]): string {
 }
 
 /** Everything a diff run shows: both sides' diagnostics and the changes, as JSON. */
-function diffShown(parsed: { before: ReturnType<typeof parseDump>; after: ReturnType<typeof parseDump> }): unknown {
+function diffShown(parsed: { before: ReturnType<typeof parseDump>; after: ReturnType<typeof parseDump> }, counters = false): unknown {
   const failed = [parsed.before, parsed.after].some(({ diagnostics }) => diagnostics.some((d) => d.severity === 'error'));
   return {
     before: parsed.before.diagnostics,
     after: parsed.after.diagnostics,
-    changes: failed ? null : JSON.parse(formatDiffJson(diffDumps(parsed.before.dump, parsed.after.dump))),
+    changes: failed ? null : JSON.parse(formatDiffJson(diffDumps(parsed.before.dump, parsed.after.dump, { counters }))),
   };
+}
+
+/** The save as `iptables-save -c` writes it: counters before every rule, `seed` picking their values. */
+function withCounters(text: string, seed: number): string {
+  return text
+    .split('\n')
+    .map((line, index) => (line.startsWith('-A ') ? `[${(index * seed) % 7}:${(index * seed * 61) % 100003}] ${line}` : line))
+    .join('\n');
+}
+
+/** The same save later: the counters of some rules have grown. */
+function trafficOn(text: string, every: number): string {
+  let rule = 0;
+  return text.replace(/^\[(\d+):(\d+)\]/gm, (counters, packets: string, bytes: string) => (rule++ % every === 0 ? `[${Number(packets) + 12}:${Number(bytes) + 123456}]` : counters));
 }
 
 function fullParses(before: string, after: string) {
@@ -86,16 +103,20 @@ describe('parseForDiff', () => {
     ['a Docker save', DOCKER],
     ['a kube-proxy save', KUBE],
   ])('property: on %s, diagnostics and changes are those of two full parses, whatever the edits on either side', (_name, sample) => {
+    const savedCounters = fc.record({ seed: fc.integer({ min: 0, max: 50 }), every: fc.integer({ min: 1, max: 5 }), compared: fc.boolean() });
     fc.assert(
-      fc.property(fc.array(edit, { maxLength: 4 }), fc.array(edit, { maxLength: 10 }), fc.boolean(), (beforeEdits, afterEdits, fromFiles) => {
-        const before = applyEdits(sample, beforeEdits);
-        const after = applyEdits(before, afterEdits);
+      fc.property(fc.array(edit, { maxLength: 4 }), fc.array(edit, { maxLength: 10 }), fc.boolean(), fc.option(savedCounters), (beforeEdits, afterEdits, fromFiles, counters) => {
+        let before = applyEdits(sample, beforeEdits);
+        if (counters !== null) before = withCounters(before, counters.seed);
+        let after = applyEdits(before, afterEdits);
+        if (counters !== null) after = trafficOn(after, counters.every);
         // As read from files (an ASCII file's own bytes come along) or given as strings.
         const input = (text: string, file: string) => ({ text, file, asciiBytes: fromFiles && isAscii(Buffer.from(text)) ? Buffer.from(text, 'latin1') : undefined });
-        const quick = parseForDiff(input(before, 'before'), input(after, 'after'));
-        expect(diffShown(quick)).toEqual(diffShown(fullParses(before, after)));
+        const compared = counters?.compared === true;
+        const quick = parseForDiff(input(before, 'before'), input(after, 'after'), { counters: compared });
+        expect(diffShown(quick, compared)).toEqual(diffShown(fullParses(before, after), compared));
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 
@@ -119,5 +140,29 @@ describe('parseForDiff', () => {
     expect(beforeError.source).toContain('10.9.0.300');
     expect(afterError.line).toBe(beforeError.line + 1);
     expect(afterError.source).toBe(beforeError.source);
+  });
+});
+
+describe('parseForDiff on saves with counters (iptables-save -c)', () => {
+  const before = withCounters(DOCKER.replace('-A DOCKER-USER -j RETURN', '-A DOCKER-USER -s 10.9.0.300 -j RETURN'), 7);
+  const after = trafficOn(before, 1);
+  const ruleCounts = (dump: ReturnType<typeof parseDump>['dump']) => dump.rulesets[0].tables.flatMap((table) => table.chains.map((chain) => chain.rules.length));
+
+  test('chains whose rules differ only in their counters are shared, unless counters are compared', () => {
+    expect(ruleCounts(parseDump(after).dump).some((count) => count > 0)).toBe(true);
+    const quick = parseForDiff({ text: before, file: 'before' }, { text: after, file: 'after' });
+    expect(ruleCounts(quick.after.dump).every((count) => count === 0)).toBe(true);
+    const counted = parseForDiff({ text: before, file: 'before' }, { text: after, file: 'after' }, { counters: true });
+    expect(ruleCounts(counted.after.dump)).toEqual(ruleCounts(parseDump(after).dump));
+  });
+
+  test('a bad line in such a chain is reported in after at its own words, however long its counters', () => {
+    const quick = parseForDiff({ text: before, file: 'before' }, { text: after, file: 'after' });
+    const full = parseDump(after, { file: 'after' });
+    expect(quick.after.diagnostics).toEqual(full.diagnostics);
+    const [error] = full.diagnostics.filter((d) => d.severity === 'error');
+    const [beforeError] = quick.before.diagnostics.filter((d) => d.severity === 'error');
+    expect(error.column).not.toBe(beforeError.column);
+    expect(error.source.slice(error.column - 1, error.endColumn)).toBe('10.9.0.300');
   });
 });
