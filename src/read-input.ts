@@ -8,11 +8,11 @@ import { parseDump, type ParseOptions, type ParseResult } from './parser/parse-d
 /** Larger inputs are refused before reading: the largest real dumps (kube-proxy, 700k lines) are ~100 MB. */
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
-/** `asciiBytes`: the file's bytes, when they are all ASCII and so one per character of `text`. */
+/** `asciiBytes`, when asked for: the file's bytes, when they are all ASCII and so one per character of `text`. */
 export type ReadResult = { ok: true; text: string; asciiBytes?: Uint8Array } | { ok: false; diagnostic: Diagnostic };
 
 /** Reads a file (or standard input for `-`) as text, turning every I/O failure into a diagnostic. */
-export function readInput(file: string): ReadResult {
+export function readInput(file: string, keepBytes = false): ReadResult {
   try {
     if (file !== '-') {
       const stat = statSync(file);
@@ -21,7 +21,8 @@ export function readInput(file: string): ReadResult {
     }
     const bytes = readFileSync(file === '-' ? 0 : file);
     // Dumps are nearly always pure ASCII, which reads as Latin-1 byte for byte: checking for that and copying is several times faster than decoding UTF-8.
-    return isAscii(bytes) ? { ok: true, text: bytes.toString('latin1'), asciiBytes: bytes } : { ok: true, text: bytes.toString('utf8') };
+    if (!isAscii(bytes)) return { ok: true, text: bytes.toString('utf8') };
+    return keepBytes ? { ok: true, text: bytes.toString('latin1'), asciiBytes: bytes } : { ok: true, text: bytes.toString('latin1') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -40,8 +41,8 @@ export function readDumpFile(file: string, options: Omit<ParseOptions, 'file'> =
 
 /** Reads and parses the two sides of a diff (see `parseForDiff`: the trees are for diffing only). */
 export function readDumpPair(beforeFile: string, afterFile: string, options: DiffParseOptions = {}): DiffParse {
-  const before = readInput(beforeFile);
-  const after = readInput(afterFile);
+  const before = readInput(beforeFile, true);
+  const after = readInput(afterFile, true);
   if (before.ok && after.ok) return parseForDiff({ text: before.text, file: beforeFile, asciiBytes: before.asciiBytes }, { text: after.text, file: afterFile, asciiBytes: after.asciiBytes }, options);
   return { before: parseInput(beforeFile, before, { family: options.family }), after: parseInput(afterFile, after, { family: options.family }) };
 }
