@@ -1,5 +1,5 @@
 import type { Chain, Family, Rule, Ruleset, Table } from '../src/ast';
-import { commentsOf, targetIsGoto, targetNameOf } from '../src/parser/lazy-rule';
+import { targetIsGoto, targetNameOf, verbatimPartsOf } from '../src/parser/lazy-rule';
 import { tableJumps, type TableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 import { printRuleSpec } from '../src/printer';
@@ -17,15 +17,15 @@ export const rule: LintRule = {
   },
   create(context) {
     // Printing a rule's canonical text builds its parameters and matches, the costly part. Equal
-    // texts imply equal targets and equal comments, which the line tells without building: a rule
-    // is printed only once an earlier rule of the chain has the same target and comments.
+    // texts imply equal targets, interfaces and comments, which the line tells without building: a
+    // rule is printed only once an earlier rule of the chain has the same of all three.
     const firstByTarget = new TargetTable();
-    const firstByComments = new Map<string, Rule | 'printed'>();
+    const firstByParts = new Map<string, Rule | 'printed'>();
     const firstBySpec = new SpecTable();
     const checkChain = (chain: Chain, table: Table, ruleset: Ruleset): void => {
       const rules = chain.rules;
       firstByTarget.clear();
-      firstByComments.clear();
+      firstByParts.clear();
       firstBySpec.clear();
       for (let index = 0; index < rules.length; index++) {
         const rule = rules[index];
@@ -35,18 +35,18 @@ export const rule: LintRule = {
           continue;
         }
         if (firstOfTarget !== 'grouped') {
-          firstByComments.set(targetAndComments(firstOfTarget), firstOfTarget);
+          firstByParts.set(targetAndParts(firstOfTarget), firstOfTarget);
           firstByTarget.set(rule, 'grouped');
         }
-        const group = targetAndComments(rule);
-        const earlier = firstByComments.get(group);
+        const group = targetAndParts(rule);
+        const earlier = firstByParts.get(group);
         if (earlier === undefined) {
-          firstByComments.set(group, rule);
+          firstByParts.set(group, rule);
           continue;
         }
         if (earlier !== 'printed') {
           firstBySpec.remember(earlier, printRuleSpec(earlier, ruleset.family));
-          firstByComments.set(group, 'printed');
+          firstByParts.set(group, 'printed');
         }
         const spec = printRuleSpec(rule, ruleset.family);
         const first = firstBySpec.first(rule.onlyFamily, spec);
@@ -108,16 +108,16 @@ function sameTarget(a: Rule, b: Rule): boolean {
   return targetNameOf(a) === targetNameOf(b) && targetIsGoto(a) === targetIsGoto(b);
 }
 
-/** A key that two rules with the same canonical text share: their target and their comments. */
-function targetAndComments(rule: Rule): string {
+/** A key that two rules with the same canonical text share: their target and their verbatim parts (interfaces, comments). */
+function targetAndParts(rule: Rule): string {
   const target = targetNameOf(rule);
   const kind = target === null ? '' : targetIsGoto(rule) ? '-g ' : '-j ';
-  return JSON.stringify([kind + (target ?? ''), ...commentsOf(rule)]);
+  return JSON.stringify([kind + (target ?? ''), ...verbatimPartsOf(rule)]);
 }
 
 /**
  * The first rule of a chain with each target (its kind and name), or 'grouped' once a second one
- * has sent the rules of that target on to be told apart by comments. Chains of real dumps rarely
+ * has sent the rules of that target on to be told apart by interfaces and comments. Chains of real dumps rarely
  * repeat a target, so few rules go further.
  */
 class TargetTable {

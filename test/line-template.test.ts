@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setLineTemplates } from '../src/parser/analyze-line';
 import { splitWords, UnbalancedQuoteError } from '../src/parser/lexer';
 import { scanLineWords } from '../src/parser/line-template';
-import { commentsOf, hasOnlyCommentMatches, LazyRule } from '../src/parser/lazy-rule';
+import { hasOnlyCommentMatches, LazyRule, verbatimPartsOf } from '../src/parser/lazy-rule';
 import { parseDump } from '../src/parser/parse-dump';
 
 const ROOT = join(__dirname, '..');
@@ -100,8 +100,8 @@ describe('the template scan', () => {
   });
 });
 
-describe('what a rule of a template tells without building its matches', () => {
-  /** Comments in every spelling, next to other matches and options that look like them. */
+describe('what a rule of a template tells without building it', () => {
+  /** Comments and interfaces in every spelling, next to other matches and options that look like them. */
   function commented(): string {
     const lines = ['*filter', ':INPUT DROP [0:0]'];
     const kinds = [
@@ -112,6 +112,10 @@ describe('what a rule of a template tells without building its matches', () => {
       (i: number) => `-A INPUT -p tcp --dport ${i} -j LOG --log-prefix "--comment ${i}"`,
       (i: number) => `-A INPUT -m mystery --comment ${i} -j ACCEPT`,
       (i: number) => `-A INPUT -d 10.9.0.${i}/32 -j ACCEPT`,
+      (i: number) => `-A INPUT -o br-${i} -i eth${i} -j ACCEPT`,
+      (i: number) => `-A INPUT ! -i br-${i} -o + -j ACCEPT`,
+      (i: number) => `-A INPUT -i ! "wg${i}" -o eth+ -j ACCEPT`,
+      (i: number) => `-A INPUT -i + ! -o lo${i} -j ACCEPT`,
     ];
     for (let i = 1; i <= 3; i++) for (const kind of kinds) lines.push(kind(i));
     lines.push('COMMIT');
@@ -123,14 +127,14 @@ describe('what a rule of a template tells without building its matches', () => {
     ['a repetitive dump', repetitive()],
     ...[...files(join(ROOT, 'samples'), /\.(save|rules|v4|v6)$/), ...files(CORPUS, /\.(txt|v4|v6)$/)].map((file): [string, string] => [file.slice(ROOT.length - 4), readFileSync(file, 'utf8')]),
   ];
-  test.each(inputs)('%s: comments, and whether every match is a comment', (_name, text) => {
+  test.each(inputs)('%s: interfaces and comments, and whether every match is a comment', (_name, text) => {
     const rules = parseDump(text, { file: 'x' }).dump.rulesets.flatMap((ruleset) => ruleset.tables.flatMap((table) => table.chains.flatMap((chain) => chain.rules)));
     for (const rule of rules) {
       // A copy whose matches are unmade, read from its line, against the rule read from its built matches.
       const unbuilt = rule instanceof LazyRule ? rule.movedTo(rule.line) : rule;
-      const quick = { comments: commentsOf(unbuilt), onlyComments: hasOnlyCommentMatches(unbuilt) };
+      const quick = { parts: verbatimPartsOf(unbuilt), onlyComments: hasOnlyCommentMatches(unbuilt) };
       void rule.matches;
-      expect({ line: rule.raw, ...quick }).toEqual({ line: rule.raw, comments: commentsOf(rule), onlyComments: hasOnlyCommentMatches(rule) });
+      expect({ line: rule.raw, ...quick }).toEqual({ line: rule.raw, parts: verbatimPartsOf(rule), onlyComments: hasOnlyCommentMatches(rule) });
     }
   });
 });

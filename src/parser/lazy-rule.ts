@@ -13,8 +13,8 @@ export interface RuleDetails {
 export interface LineReader {
   /** The rule's parameters, matches and target, built again from the line. */
   details(raw: string, family: Family, line: number, reading: object | null): RuleDetails;
-  /** The values of the line's `--comment` options, in order, from its words alone; null when only the details tell. */
-  comments(raw: string, reading: object | null): string[] | null;
+  /** The line's verbatim parts (see `verbatimPartsOf`), from its words alone; null when only the details tell. */
+  verbatimParts(raw: string, reading: object | null): string[] | null;
   /** Whether every match of the line is a known `-m comment`, from the reading alone; null when only the details tell. */
   onlyCommentMatches(reading: object | null): boolean | null;
 }
@@ -120,9 +120,9 @@ export class LazyRule implements Rule {
     return this.#target !== undefined ? this.#target?.kind === 'goto' : this.lineTargetKind() === 'goto';
   }
 
-  /** The values of the rule's `--comment` options, read from the line while its matches are unmade. */
-  get comments(): readonly string[] {
-    return (this.#details === null ? this.#reader.comments(this.raw, this.#reading) : null) ?? commentsOfMatches(this.matches);
+  /** The rule's verbatim parts (see `verbatimPartsOf`), read from the line while its details are unmade. */
+  get verbatimParts(): readonly string[] {
+    return (this.#details === null ? this.#reader.verbatimParts(this.raw, this.#reading) : null) ?? verbatimPartsOfDetails(this.parameters, this.matches);
   }
 
   /** Whether every match is a known `-m comment`, told from the line's reading while the matches are unmade. */
@@ -256,25 +256,43 @@ export function targetIsGoto(rule: Rule): boolean {
 }
 
 /**
- * A rule's comments (the values of its `-m comment --comment` options, in order), and whether its
- * matches are all comments: what tells most rules of a kube-proxy chain apart, and what tells a
- * rule that matches everything, read without building matches.
+ * The parts of a rule's canonical text that are words of its line as written: its in- and
+ * out-interface (`-i eth0`, `! -o br-1`; `-i +` is no part, as the printer leaves it out) and its
+ * comments, in order. Two rules with the same canonical text have the same parts, and the parts
+ * tell most rules of a chain apart (a Docker host's bridges, kube-proxy's services) without
+ * building them.
  */
-export function commentsOf(rule: Rule): readonly string[] {
-  return rule instanceof LazyRule ? rule.comments : commentsOfMatches(rule.matches);
+export function verbatimPartsOf(rule: Rule): readonly string[] {
+  return rule instanceof LazyRule ? rule.verbatimParts : verbatimPartsOfDetails(rule.parameters, rule.matches);
 }
 
+/** Whether every match of the rule is a known `-m comment`, told without building it where the line tells. */
 export function hasOnlyCommentMatches(rule: Rule): boolean {
   return rule instanceof LazyRule ? rule.onlyCommentMatches : matchesAreComments(rule.matches);
 }
 
-function commentsOfMatches(matches: readonly Match[]): string[] {
-  const comments: string[] = [];
+function verbatimPartsOfDetails(parameters: readonly Parameter[], matches: readonly Match[]): string[] {
+  const parts: string[] = [];
+  for (const parameter of parameters) {
+    if (parameter.name !== 'in-interface' && parameter.name !== 'out-interface') continue;
+    const part = interfacePart(parameter.name, parameter.negated, parameter.value ?? '');
+    if (part !== null) parts.push(part);
+  }
   for (const match of matches) {
     if (match.module !== 'comment' || !match.known) continue;
-    for (const option of match.options) if (option.name === 'comment') comments.push(...option.values);
+    for (const option of match.options) if (option.name === 'comment') parts.push(...option.values.map(commentPart));
   }
-  return comments;
+  return parts;
+}
+
+/** An interface parameter as a verbatim part; null for `-i +`, which matches every interface. */
+export function interfacePart(name: 'in-interface' | 'out-interface', negated: boolean, value: string): string | null {
+  if (value === '+' && !negated) return null;
+  return `${name === 'in-interface' ? '-i' : '-o'} ${negated ? '!' : ''}${value}`;
+}
+
+export function commentPart(value: string): string {
+  return `--comment ${value}`;
 }
 
 function matchesAreComments(matches: readonly Match[]): boolean {

@@ -5,7 +5,7 @@ import { isTargetExtension, knownTargetName, targetTypeFor, validateOptionValue 
 import type { OptionSpec } from './extension-spec';
 import { unquote } from './lexer';
 import type { CommandShape } from './line-shape';
-import { LazyRule, type LineReader, type RuleDetails, type RuleHead, type TargetHead } from './lazy-rule';
+import { commentPart, interfacePart, LazyRule, type LineReader, type RuleDetails, type RuleHead, type TargetHead } from './lazy-rule';
 import { validateValue } from './values';
 
 /**
@@ -30,8 +30,8 @@ export interface RuleTemplate {
   checks: ArgumentCheck[];
   /** The line written with single spaces, cut at its arguments; null when a deciding word holds a quote. */
   layout: TemplateLayout | null;
-  /** The words that are values of `-m comment --comment`, in order. */
-  commentWords: number[];
+  /** The words of the line's verbatim parts (see `verbatimPartsOf`): interface names, then comments. */
+  verbatimWords: { word: number; part: (value: string) => string | null }[];
   /** Every match of the line is a known `-m comment` (or there is none). */
   onlyCommentMatches: boolean;
   /** How the classifier and the grammar read the template's line, which holds for every line that fits it. */
@@ -395,11 +395,13 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
     onlyFamily: rule.onlyFamily,
     target: null,
     checks: [{ word: shape.operands[0], check: chainNameProblem }],
-    commentWords: [],
+    verbatimWords: [],
     onlyCommentMatches: classified.slots.every((slot) => slot.kind !== 'match' || (slot.name === 'comment' && slot.spec !== null)),
     layout: layoutOf(parts),
     reading: { types: classified.types, slots: classified.slots, owners: classified.owners, shape },
   };
+  const interfaces: RuleTemplate['verbatimWords'] = [];
+  const comments: RuleTemplate['verbatimWords'] = [];
   for (const item of shape.items) {
     switch (item.kind) {
       case 'set-counters':
@@ -408,6 +410,11 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
         const name = PARAMETER_SPELLINGS.get(words[item.name].text) as ParameterName | undefined;
         if (name === undefined) return;
         const valueWord = item.values.length > 0 ? item.values[0] : -1;
+        if (valueWord >= 0 && (name === 'in-interface' || name === 'out-interface')) {
+          const negated = item.bang >= 0 || item.oldBang >= 0;
+          // In the order the rule keeps its parameters: the in-interface first.
+          interfaces[name === 'in-interface' ? 'unshift' : 'push']({ word: valueWord, part: (value) => interfacePart(name, negated, value) });
+        }
         if (valueWord >= 0 && name !== 'protocol') {
           const kind = name === 'source' || name === 'destination' ? 'address' : 'interface';
           template.checks.push({ word: valueWord, check: (value, lineFamily) => validateValue(kind, value, lineFamily) });
@@ -423,7 +430,7 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
       case 'option': {
         const owner = classified.owners[item.name];
         const slot = owner === undefined || owner.slot < 0 ? undefined : classified.slots[owner.slot];
-        if (slot?.kind === 'match' && slot.name === 'comment' && slot.spec !== null && owner!.name === 'comment') template.commentWords.push(...item.values);
+        if (slot?.kind === 'match' && slot.name === 'comment' && slot.spec !== null && owner!.name === 'comment') comments.push(...item.values.map((word) => ({ word, part: commentPart })));
         const spec: OptionSpec | undefined = slot?.spec?.options[owner!.name];
         if (spec?.values === undefined) break;
         item.values.forEach((word, index) => {
@@ -433,6 +440,7 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
       }
     }
   }
+  template.verbatimWords = [...interfaces, ...comments];
   if (templates.size >= MAX_TEMPLATES) templates.clear();
   templates.set(hash, template);
 }
@@ -465,10 +473,15 @@ function applyTemplate(template: RuleTemplate, line: string, lineNumber: number,
   return new LazyRule(head, target, family, reader, template);
 }
 
-/** The comments of a rule whose line fit `template`; null when the line does not split into the template's words. */
-export function commentsFromTemplate(template: RuleTemplate, raw: string): string[] | null {
+/** The verbatim parts of a rule whose line fit `template`; null when the line does not split into the template's words. */
+export function verbatimPartsFromTemplate(template: RuleTemplate, raw: string): string[] | null {
   if (!scanWords(raw) || scannedWords !== template.parts.length) return null;
-  return template.commentWords.map((word) => unquotedWord(raw, word));
+  const parts: string[] = [];
+  for (const { word, part } of template.verbatimWords) {
+    const text = part(unquotedWord(raw, word));
+    if (text !== null) parts.push(text);
+  }
+  return parts;
 }
 
 /**
