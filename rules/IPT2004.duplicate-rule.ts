@@ -1,5 +1,5 @@
 import type { Chain, Family, Rule, Ruleset, Table } from '../src/ast';
-import { targetIsGoto, targetNameOf, verbatimPartsOf } from '../src/parser/lazy-rule';
+import { printedPartsOf, targetIsGoto, targetNameOf } from '../src/parser/lazy-rule';
 import { tableJumps, type TableJumps } from '../src/lint/table-jumps';
 import type { LintRule } from '../src/lint/types';
 import { printRuleSpec } from '../src/printer';
@@ -17,8 +17,8 @@ export const rule: LintRule = {
   },
   create(context) {
     // Printing a rule's canonical text builds its parameters and matches, the costly part. Equal
-    // texts imply equal targets, interfaces and comments, which the line tells without building: a
-    // rule is printed only once an earlier rule of the chain has the same of all three.
+    // texts imply equal targets, addresses, interfaces and comments, which the line tells without
+    // building: a rule is printed only once an earlier rule of the chain has the same of them all.
     const firstByTarget = new TargetTable();
     const firstByParts = new Map<string, Rule | 'printed'>();
     const firstBySpec = new SpecTable();
@@ -35,10 +35,10 @@ export const rule: LintRule = {
           continue;
         }
         if (firstOfTarget !== 'grouped') {
-          firstByParts.set(targetAndParts(firstOfTarget), firstOfTarget);
+          firstByParts.set(targetAndParts(firstOfTarget, ruleset.family), firstOfTarget);
           firstByTarget.set(rule, 'grouped');
         }
-        const group = targetAndParts(rule);
+        const group = targetAndParts(rule, ruleset.family);
         const earlier = firstByParts.get(group);
         if (earlier === undefined) {
           firstByParts.set(group, rule);
@@ -108,16 +108,16 @@ function sameTarget(a: Rule, b: Rule): boolean {
   return targetNameOf(a) === targetNameOf(b) && targetIsGoto(a) === targetIsGoto(b);
 }
 
-/** A key that two rules with the same canonical text share: their target and their verbatim parts (interfaces, comments). */
-function targetAndParts(rule: Rule): string {
+/** A key that two rules with the same canonical text share: their target and their printed parts (addresses, interfaces, comments). */
+function targetAndParts(rule: Rule, family: Family): string {
   const target = targetNameOf(rule);
   const kind = target === null ? '' : targetIsGoto(rule) ? '-g ' : '-j ';
-  return JSON.stringify([kind + (target ?? ''), ...verbatimPartsOf(rule)]);
+  return JSON.stringify([kind + (target ?? ''), ...printedPartsOf(rule, family)]);
 }
 
 /**
  * The first rule of a chain with each target (its kind and name), or 'grouped' once a second one
- * has sent the rules of that target on to be told apart by interfaces and comments. Chains of real dumps rarely
+ * has sent the rules of that target on to be told apart by their printed parts. Chains of real dumps rarely
  * repeat a target, so few rules go further.
  */
 class TargetTable {

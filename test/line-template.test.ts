@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setLineTemplates } from '../src/parser/analyze-line';
 import { splitWords, UnbalancedQuoteError } from '../src/parser/lexer';
 import { scanLineWords } from '../src/parser/line-template';
-import { hasOnlyCommentMatches, LazyRule, verbatimPartsOf } from '../src/parser/lazy-rule';
+import { hasOnlyCommentMatches, LazyRule, printedPartsOf } from '../src/parser/lazy-rule';
 import { parseDump } from '../src/parser/parse-dump';
 
 const ROOT = join(__dirname, '..');
@@ -101,7 +101,7 @@ describe('the template scan', () => {
 });
 
 describe('what a rule of a template tells without building it', () => {
-  /** Comments and interfaces in every spelling, next to other matches and options that look like them. */
+  /** Addresses, interfaces and comments in every spelling, next to other matches and options that look like them. */
   function commented(): string {
     const lines = ['*filter', ':INPUT DROP [0:0]'];
     const kinds = [
@@ -116,6 +116,8 @@ describe('what a rule of a template tells without building it', () => {
       (i: number) => `-A INPUT ! -i br-${i} -o + -j ACCEPT`,
       (i: number) => `-A INPUT -i ! "wg${i}" -o eth+ -j ACCEPT`,
       (i: number) => `-A INPUT -i + ! -o lo${i} -j ACCEPT`,
+      (i: number) => `-A INPUT -s 10.${i}.0.0/255.255.0.0 ! -d 10.0.0.${i} -j ACCEPT`,
+      (i: number) => `-A INPUT -d 192.168.${i}.7/24,10.0.0.${i} -o eth0 -s 0/0 -j ACCEPT`,
     ];
     for (let i = 1; i <= 3; i++) for (const kind of kinds) lines.push(kind(i));
     lines.push('COMMIT');
@@ -127,14 +129,15 @@ describe('what a rule of a template tells without building it', () => {
     ['a repetitive dump', repetitive()],
     ...[...files(join(ROOT, 'samples'), /\.(save|rules|v4|v6)$/), ...files(CORPUS, /\.(txt|v4|v6)$/)].map((file): [string, string] => [file.slice(ROOT.length - 4), readFileSync(file, 'utf8')]),
   ];
-  test.each(inputs)('%s: interfaces and comments, and whether every match is a comment', (_name, text) => {
-    const rules = parseDump(text, { file: 'x' }).dump.rulesets.flatMap((ruleset) => ruleset.tables.flatMap((table) => table.chains.flatMap((chain) => chain.rules)));
-    for (const rule of rules) {
+  test.each(inputs)('%s: addresses, interfaces and comments, and whether every match is a comment', (_name, text) => {
+    const rulesets = parseDump(text, { file: 'x' }).dump.rulesets;
+    const rules = rulesets.flatMap((ruleset) => ruleset.tables.flatMap((table) => table.chains.flatMap((chain) => chain.rules.map((rule) => ({ rule, family: ruleset.family })))));
+    for (const { rule, family } of rules) {
       // A copy whose matches are unmade, read from its line, against the rule read from its built matches.
       const unbuilt = rule instanceof LazyRule ? rule.movedTo(rule.line) : rule;
-      const quick = { parts: verbatimPartsOf(unbuilt), onlyComments: hasOnlyCommentMatches(unbuilt) };
+      const quick = { parts: printedPartsOf(unbuilt, family), onlyComments: hasOnlyCommentMatches(unbuilt) };
       void rule.matches;
-      expect({ line: rule.raw, ...quick }).toEqual({ line: rule.raw, parts: verbatimPartsOf(rule), onlyComments: hasOnlyCommentMatches(rule) });
+      expect({ line: rule.raw, ...quick }).toEqual({ line: rule.raw, parts: printedPartsOf(rule, family), onlyComments: hasOnlyCommentMatches(rule) });
     }
   });
 });

@@ -4,7 +4,7 @@ import { buildRule, type FamilyState } from './build-rule';
 import { classifyLine, type ClassifiedLine } from './classify';
 import { LazyRule, type LineReader, type RuleDetails } from './lazy-rule';
 import { splitWords, unquote, UnbalancedQuoteError, type Word } from './lexer';
-import { detailsFromTemplate, rememberTemplate, ruleFromTemplate, verbatimPartsFromTemplate, type RuleTemplate } from './line-template';
+import { detailsFromTemplate, rememberTemplate, ruleFromTemplate, printedPartsFromTemplate, type RuleTemplate } from './line-template';
 import type { LineMemo } from './line-memo';
 import { parseShape } from './parse-line';
 
@@ -236,7 +236,7 @@ function analyzeInFull(source: string, lineNumber: number, context: AnalysisCont
 /** How a lazy rule reads more of its line: through its template when it has one, else in full. */
 const LINE_READER: LineReader = {
   details: rebuildDetails,
-  verbatimParts: (raw, reading) => (reading === null ? null : verbatimPartsFromTemplate(reading as RuleTemplate, raw)),
+  printedParts: (raw, reading, family) => (reading === null ? null : printedPartsFromTemplate(reading as RuleTemplate, raw, family)),
   onlyCommentMatches: (reading) => (reading === null ? null : (reading as RuleTemplate).onlyCommentMatches),
 };
 

@@ -1,4 +1,5 @@
 import type { Counters, ExtensionOption, Family, Match, Parameter, Rule, RuleCommand, Target } from '../ast';
+import { canonicalAddress } from './values';
 
 export interface RuleDetails {
   parameters: Parameter[];
@@ -13,8 +14,8 @@ export interface RuleDetails {
 export interface LineReader {
   /** The rule's parameters, matches and target, built again from the line. */
   details(raw: string, family: Family, line: number, reading: object | null): RuleDetails;
-  /** The line's verbatim parts (see `verbatimPartsOf`), from its words alone; null when only the details tell. */
-  verbatimParts(raw: string, reading: object | null): string[] | null;
+  /** The line's printed parts in `family` (see `printedPartsOf`), from its words alone; null when only the details tell. */
+  printedParts(raw: string, reading: object | null, family: Family): string[] | null;
   /** Whether every match of the line is a known `-m comment`, from the reading alone; null when only the details tell. */
   onlyCommentMatches(reading: object | null): boolean | null;
 }
@@ -120,9 +121,9 @@ export class LazyRule implements Rule {
     return this.#target !== undefined ? this.#target?.kind === 'goto' : this.lineTargetKind() === 'goto';
   }
 
-  /** The rule's verbatim parts (see `verbatimPartsOf`), read from the line while its details are unmade. */
-  get verbatimParts(): readonly string[] {
-    return (this.#details === null ? this.#reader.verbatimParts(this.raw, this.#reading) : null) ?? verbatimPartsOfDetails(this.parameters, this.matches);
+  /** The rule's printed parts (see `printedPartsOf`), read from the line while its details are unmade. */
+  printedParts(family: Family): readonly string[] {
+    return (this.#details === null ? this.#reader.printedParts(this.raw, this.#reading, family) : null) ?? printedPartsOfDetails(this.parameters, this.matches, family);
   }
 
   /** Whether every match is a known `-m comment`, told from the line's reading while the matches are unmade. */
@@ -256,14 +257,15 @@ export function targetIsGoto(rule: Rule): boolean {
 }
 
 /**
- * The parts of a rule's canonical text that are words of its line as written: its in- and
- * out-interface (`-i eth0`, `! -o br-1`; `-i +` is no part, as the printer leaves it out) and its
- * comments, in order. Two rules with the same canonical text have the same parts, and the parts
- * tell most rules of a chain apart (a Docker host's bridges, kube-proxy's services) without
- * building them.
+ * Parts of a rule's canonical text as `printRuleSpec(rule, family)` prints them, in its order:
+ * source and destination (`-s 10.0.0.1/32`), in- and out-interface (`! -o br-1`; `-i +` is no
+ * part, as the printer leaves it out) and comments. Two rules with the same canonical text have
+ * the same parts, and the parts tell most rules of a chain apart (a Docker host's bridges and
+ * containers, kube-proxy's services) without building them.
  */
-export function verbatimPartsOf(rule: Rule): readonly string[] {
-  return rule instanceof LazyRule ? rule.verbatimParts : verbatimPartsOfDetails(rule.parameters, rule.matches);
+export function printedPartsOf(rule: Rule, family: Family): readonly string[] {
+  const ruleFamily = rule.onlyFamily ?? family;
+  return rule instanceof LazyRule ? rule.printedParts(ruleFamily) : printedPartsOfDetails(rule.parameters, rule.matches, ruleFamily);
 }
 
 /** Whether every match of the rule is a known `-m comment`, told without building it where the line tells. */
@@ -271,11 +273,10 @@ export function hasOnlyCommentMatches(rule: Rule): boolean {
   return rule instanceof LazyRule ? rule.onlyCommentMatches : matchesAreComments(rule.matches);
 }
 
-function verbatimPartsOfDetails(parameters: readonly Parameter[], matches: readonly Match[]): string[] {
+function printedPartsOfDetails(parameters: readonly Parameter[], matches: readonly Match[], family: Family): string[] {
   const parts: string[] = [];
   for (const parameter of parameters) {
-    if (parameter.name !== 'in-interface' && parameter.name !== 'out-interface') continue;
-    const part = interfacePart(parameter.name, parameter.negated, parameter.value ?? '');
+    const part = parameter.value === null ? null : parameterPart(parameter.name, parameter.negated, parameter.value, family);
     if (part !== null) parts.push(part);
   }
   for (const match of matches) {
@@ -285,10 +286,20 @@ function verbatimPartsOfDetails(parameters: readonly Parameter[], matches: reado
   return parts;
 }
 
-/** An interface parameter as a verbatim part; null for `-i +`, which matches every interface. */
-export function interfacePart(name: 'in-interface' | 'out-interface', negated: boolean, value: string): string | null {
-  if (value === '+' && !negated) return null;
-  return `${name === 'in-interface' ? '-i' : '-o'} ${negated ? '!' : ''}${value}`;
+/** A parameter as a printed part; null for one that is no part (`-i +`, which matches every interface; protocols, fragments). */
+export function parameterPart(name: Parameter['name'], negated: boolean, value: string, family: Family): string | null {
+  const bang = negated ? '!' : '';
+  switch (name) {
+    case 'source':
+      return `-s ${bang}${canonicalAddress(value, family)}`;
+    case 'destination':
+      return `-d ${bang}${canonicalAddress(value, family)}`;
+    case 'in-interface':
+    case 'out-interface':
+      return value === '+' && !negated ? null : `${name === 'in-interface' ? '-i' : '-o'} ${bang}${value}`;
+    default:
+      return null;
+  }
 }
 
 export function commentPart(value: string): string {

@@ -5,7 +5,7 @@ import { isTargetExtension, knownTargetName, targetTypeFor, validateOptionValue 
 import type { OptionSpec } from './extension-spec';
 import { unquote } from './lexer';
 import type { CommandShape } from './line-shape';
-import { commentPart, interfacePart, LazyRule, type LineReader, type RuleDetails, type RuleHead, type TargetHead } from './lazy-rule';
+import { commentPart, LazyRule, parameterPart, type LineReader, type RuleDetails, type RuleHead, type TargetHead } from './lazy-rule';
 import { validateValue } from './values';
 
 /**
@@ -30,8 +30,8 @@ export interface RuleTemplate {
   checks: ArgumentCheck[];
   /** The line written with single spaces, cut at its arguments; null when a deciding word holds a quote. */
   layout: TemplateLayout | null;
-  /** The words of the line's verbatim parts (see `verbatimPartsOf`): interface names, then comments. */
-  verbatimWords: { word: number; part: (value: string) => string | null }[];
+  /** The words of the line's printed parts (see `printedPartsOf`), in the order the rule prints them. */
+  printedWords: { word: number; part: (value: string, family: Family) => string | null }[];
   /** Every match of the line is a known `-m comment` (or there is none). */
   onlyCommentMatches: boolean;
   /** How the classifier and the grammar read the template's line, which holds for every line that fits it. */
@@ -68,6 +68,8 @@ const enum ArgumentKind {
 }
 
 const COUNTERS = /^\[\d+:\d+\]$/;
+/** The parameters with printed parts, in the order a rule keeps its parameters. */
+const PRINTED_PARAMETERS: readonly ParameterName[] = ['source', 'destination', 'in-interface', 'out-interface'];
 const MAX_TEMPLATES = 10_000;
 
 const templates = new Map<number, RuleTemplate>();
@@ -395,13 +397,13 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
     onlyFamily: rule.onlyFamily,
     target: null,
     checks: [{ word: shape.operands[0], check: chainNameProblem }],
-    verbatimWords: [],
+    printedWords: [],
     onlyCommentMatches: classified.slots.every((slot) => slot.kind !== 'match' || (slot.name === 'comment' && slot.spec !== null)),
     layout: layoutOf(parts),
     reading: { types: classified.types, slots: classified.slots, owners: classified.owners, shape },
   };
-  const interfaces: RuleTemplate['verbatimWords'] = [];
-  const comments: RuleTemplate['verbatimWords'] = [];
+  const parameters: Array<RuleTemplate['printedWords'][number] & { order: number }> = [];
+  const comments: RuleTemplate['printedWords'] = [];
   for (const item of shape.items) {
     switch (item.kind) {
       case 'set-counters':
@@ -410,10 +412,9 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
         const name = PARAMETER_SPELLINGS.get(words[item.name].text) as ParameterName | undefined;
         if (name === undefined) return;
         const valueWord = item.values.length > 0 ? item.values[0] : -1;
-        if (valueWord >= 0 && (name === 'in-interface' || name === 'out-interface')) {
+        if (valueWord >= 0) {
           const negated = item.bang >= 0 || item.oldBang >= 0;
-          // In the order the rule keeps its parameters: the in-interface first.
-          interfaces[name === 'in-interface' ? 'unshift' : 'push']({ word: valueWord, part: (value) => interfacePart(name, negated, value) });
+          parameters.push({ word: valueWord, order: PRINTED_PARAMETERS.indexOf(name), part: (value, family) => parameterPart(name, negated, value, family) });
         }
         if (valueWord >= 0 && name !== 'protocol') {
           const kind = name === 'source' || name === 'destination' ? 'address' : 'interface';
@@ -440,7 +441,8 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
       }
     }
   }
-  template.verbatimWords = [...interfaces, ...comments];
+  // In the order the rule keeps its parameters (see buildRule), then its comments.
+  template.printedWords = [...parameters.sort((a, b) => a.order - b.order), ...comments];
   if (templates.size >= MAX_TEMPLATES) templates.clear();
   templates.set(hash, template);
 }
@@ -473,12 +475,12 @@ function applyTemplate(template: RuleTemplate, line: string, lineNumber: number,
   return new LazyRule(head, target, family, reader, template);
 }
 
-/** The verbatim parts of a rule whose line fit `template`; null when the line does not split into the template's words. */
-export function verbatimPartsFromTemplate(template: RuleTemplate, raw: string): string[] | null {
+/** The printed parts of a rule whose line fit `template`; null when the line does not split into the template's words. */
+export function printedPartsFromTemplate(template: RuleTemplate, raw: string, family: Family): string[] | null {
   if (!scanWords(raw) || scannedWords !== template.parts.length) return null;
   const parts: string[] = [];
-  for (const { word, part } of template.verbatimWords) {
-    const text = part(unquotedWord(raw, word));
+  for (const { word, part } of template.printedWords) {
+    const text = part(unquotedWord(raw, word), family);
     if (text !== null) parts.push(text);
   }
   return parts;
