@@ -216,7 +216,8 @@ class BlockMatcher {
       this.exact = true;
       return block;
     }
-    if (!this.ignoreCounters) return null;
+    // Lines without counters that differ in text differ.
+    if (!this.ignoreCounters || ruleAt(this.beforeUnits, block.start) === block.start) return null;
     const linesEnd = this.sameButCounters(block, text, units, start);
     if (linesEnd < 0) return null;
     this.end = linesEnd;
