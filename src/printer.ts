@@ -110,7 +110,8 @@ export function printRuleParts(rule: Rule, family: Family): RulePart[] {
   return parts;
 }
 
-function printParameter(parameter: Parameter, family: Family): string {
+/** One parameter as printed (`-s 10.0.0.1/32`, `! -o br-1`); empty for `-i +`, which the printer leaves out. */
+export function printParameter(parameter: Pick<Parameter, 'name' | 'negated' | 'value'>, family: Family): string {
   const bang = parameter.negated ? '! ' : '';
   const flag = PARAMETER_FLAGS[parameter.name];
   if (parameter.value === null) return `${bang}${flag}`;

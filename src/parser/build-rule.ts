@@ -25,7 +25,8 @@ export interface FamilyState {
   settled: boolean;
 }
 
-const PARAMETER_ORDER: Record<ParameterName, number> = {
+/** The order a rule keeps its parameters in, as iptables prints them. */
+export const PARAMETER_ORDER: Record<ParameterName, number> = {
   source: 0,
   destination: 1,
   'in-interface': 2,

@@ -1,5 +1,5 @@
 import type { Counters, ExtensionOption, Family, Match, Parameter, Rule, RuleCommand, Target } from '../ast';
-import { canonicalAddress } from './values';
+import { printParameter } from '../printer';
 
 export interface RuleDetails {
   parameters: Parameter[];
@@ -258,10 +258,9 @@ export function targetIsGoto(rule: Rule): boolean {
 
 /**
  * Parts of a rule's canonical text as `printRuleSpec(rule, family)` prints them, in its order:
- * source and destination (`-s 10.0.0.1/32`), in- and out-interface (`! -o br-1`; `-i +` is no
- * part, as the printer leaves it out) and comments. Two rules with the same canonical text have
- * the same parts, and the parts tell most rules of a chain apart (a Docker host's bridges and
- * containers, kube-proxy's services) without building them.
+ * the parameters with a value (addresses, interfaces, protocol) and the comments. Two rules with
+ * the same canonical text have the same parts, and the parts tell most rules of a chain apart (a
+ * Docker host's bridges and containers, kube-proxy's services) without building them.
  */
 export function printedPartsOf(rule: Rule, family: Family): readonly string[] {
   const ruleFamily = rule.onlyFamily ?? family;
@@ -276,30 +275,14 @@ export function hasOnlyCommentMatches(rule: Rule): boolean {
 function printedPartsOfDetails(parameters: readonly Parameter[], matches: readonly Match[], family: Family): string[] {
   const parts: string[] = [];
   for (const parameter of parameters) {
-    const part = parameter.value === null ? null : parameterPart(parameter.name, parameter.negated, parameter.value, family);
-    if (part !== null) parts.push(part);
+    const part = parameter.value === null ? '' : printParameter(parameter, family);
+    if (part !== '') parts.push(part);
   }
   for (const match of matches) {
     if (match.module !== 'comment' || !match.known) continue;
     for (const option of match.options) if (option.name === 'comment') parts.push(...option.values.map(commentPart));
   }
   return parts;
-}
-
-/** A parameter as a printed part; null for one that is no part (`-i +`, which matches every interface; protocols, fragments). */
-export function parameterPart(name: Parameter['name'], negated: boolean, value: string, family: Family): string | null {
-  const bang = negated ? '!' : '';
-  switch (name) {
-    case 'source':
-      return `-s ${bang}${canonicalAddress(value, family)}`;
-    case 'destination':
-      return `-d ${bang}${canonicalAddress(value, family)}`;
-    case 'in-interface':
-    case 'out-interface':
-      return value === '+' && !negated ? null : `${name === 'in-interface' ? '-i' : '-o'} ${bang}${value}`;
-    default:
-      return null;
-  }
 }
 
 export function commentPart(value: string): string {

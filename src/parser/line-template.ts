@@ -1,11 +1,12 @@
 import type { Family, ParameterName, Rule, RuleCommand, Target } from '../ast';
-import { bracketCounters, buildRule, chainNameProblem } from './build-rule';
+import { bracketCounters, buildRule, chainNameProblem, PARAMETER_ORDER } from './build-rule';
+import { printParameter } from '../printer';
 import { PARAMETER_SPELLINGS, type ClassifiedLine } from './classify';
 import { isTargetExtension, knownTargetName, targetTypeFor, validateOptionValue } from './extensions';
 import type { OptionSpec } from './extension-spec';
 import { unquote } from './lexer';
 import type { CommandShape } from './line-shape';
-import { commentPart, LazyRule, parameterPart, type LineReader, type RuleDetails, type RuleHead, type TargetHead } from './lazy-rule';
+import { commentPart, LazyRule, type LineReader, type RuleDetails, type RuleHead, type TargetHead } from './lazy-rule';
 import { validateValue } from './values';
 
 /**
@@ -31,7 +32,7 @@ export interface RuleTemplate {
   /** The line written with single spaces, cut at its arguments; null when a deciding word holds a quote. */
   layout: TemplateLayout | null;
   /** The words of the line's printed parts (see `printedPartsOf`), in the order the rule prints them. */
-  printedWords: { word: number; part: (value: string, family: Family) => string | null }[];
+  printedWords: { word: number; part: (value: string, family: Family) => string }[];
   /** Every match of the line is a known `-m comment` (or there is none). */
   onlyCommentMatches: boolean;
   /** How the classifier and the grammar read the template's line, which holds for every line that fits it. */
@@ -68,8 +69,6 @@ const enum ArgumentKind {
 }
 
 const COUNTERS = /^\[\d+:\d+\]$/;
-/** The parameters with printed parts, in the order a rule keeps its parameters. */
-const PRINTED_PARAMETERS: readonly ParameterName[] = ['source', 'destination', 'in-interface', 'out-interface'];
 const MAX_TEMPLATES = 10_000;
 
 const templates = new Map<number, RuleTemplate>();
@@ -414,7 +413,7 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
         const valueWord = item.values.length > 0 ? item.values[0] : -1;
         if (valueWord >= 0) {
           const negated = item.bang >= 0 || item.oldBang >= 0;
-          parameters.push({ word: valueWord, order: PRINTED_PARAMETERS.indexOf(name), part: (value, family) => parameterPart(name, negated, value, family) });
+          parameters.push({ word: valueWord, order: PARAMETER_ORDER[name], part: (value, family) => printParameter({ name, negated, value }, family) });
         }
         if (valueWord >= 0 && name !== 'protocol') {
           const kind = name === 'source' || name === 'destination' ? 'address' : 'interface';
@@ -481,7 +480,7 @@ export function printedPartsFromTemplate(template: RuleTemplate, raw: string, fa
   const parts: string[] = [];
   for (const { word, part } of template.printedWords) {
     const text = part(unquotedWord(raw, word), family);
-    if (text !== null) parts.push(text);
+    if (text !== '') parts.push(text);
   }
   return parts;
 }

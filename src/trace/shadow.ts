@@ -143,10 +143,11 @@ function analyseFamily(chain: Chain, family: Family): ReadonlyMap<Rule, FamilyCo
       // are not: on a Docker host's FORWARD chain, or its nat DOCKER chain, that is told from the
       // few rules about that bridge and port rather than from the whole chain.
       const probe = index.probe(box, atoms.otherInterface);
-      const probeFirst = sizeOf(probe.candidates) < sizeOf(candidates);
-      weighed += probeFirst ? sizeOf(probe.candidates) : 0;
+      const probeSize = sizeOf(probe.candidates);
+      const probeFirst = probeSize < sizeOf(candidates);
+      weighed += probeFirst ? probeSize : 0;
       if (weighed > MAX_CHAIN_CANDIDATES) break;
-      if (!probeFirst || cover(probe.box, probe.candidates) !== null) {
+      if (!probeFirst || cover(probe.part(), probe.candidates) !== null) {
         weighed += sizeOf(candidates);
         if (weighed > MAX_CHAIN_CANDIDATES) break;
         by = cover(box, candidates);
@@ -655,16 +656,15 @@ class CovererIndex {
   }
 
   /**
-   * A part of `box` with one in-interface, one out-interface and one destination port, and the
-   * earlier rules that may meet it: those about exactly these, or about more than one in any of
-   * the three. The atom of unnamed interfaces is taken where the box holds it, since only rules
-   * about many interfaces hold it too.
+   * A part of `box` with one in-interface, one out-interface and one destination port (made when
+   * asked for), and the earlier rules that may meet it: those about exactly these, or about more
+   * than one in any of the three. The atom of unnamed interfaces is taken where the box holds it,
+   * since only rules about many interfaces hold it too.
    */
-  probe(box: Box, otherInterface: number): { box: Box; candidates: Coverer[][] } {
-    const fields = [...box.fields];
-    const inAtom = probeAtom(fields[Field.InInterface], otherInterface);
-    const outAtom = probeAtom(fields[Field.OutInterface], otherInterface);
-    const port = fields[Field.DestinationPort][0][0];
+  probe(box: Box, otherInterface: number): { part: () => Box; candidates: Coverer[][] } {
+    const inAtom = probeAtom(box.fields[Field.InInterface], otherInterface);
+    const outAtom = probeAtom(box.fields[Field.OutInterface], otherInterface);
+    const port = box.fields[Field.DestinationPort][0][0];
     const candidates: Coverer[][] = [];
     for (const inKey of [inAtom, WIDE]) {
       for (const outKey of [outAtom, WIDE]) {
@@ -674,10 +674,14 @@ class CovererIndex {
         }
       }
     }
-    fields[Field.InInterface] = [[inAtom, inAtom]];
-    fields[Field.OutInterface] = [[outAtom, outAtom]];
-    fields[Field.DestinationPort] = [[port, port]];
-    return { box: { source: box.source, destination: box.destination, fields }, candidates };
+    const part = (): Box => {
+      const fields = [...box.fields];
+      fields[Field.InInterface] = [[inAtom, inAtom]];
+      fields[Field.OutInterface] = [[outAtom, outAtom]];
+      fields[Field.DestinationPort] = [[port, port]];
+      return { source: box.source, destination: box.destination, fields };
+    };
+    return { part, candidates };
   }
 
   /** The earlier rules that may meet `box`, in no particular order. */
