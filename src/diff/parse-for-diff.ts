@@ -1,6 +1,7 @@
 import type { Diagnostic, Family } from '../ast';
 import { HEADER_PATTERN, headerFamily } from '../parser/analyze-line';
 import { LineMemo } from '../parser/line-memo';
+import { RuleLineCheck } from './rule-line-check';
 import { isTableName, parseDump, type LineStretch, type ParseOptions, type ParseResult } from '../parser/parse-dump';
 
 export interface DiffInput {
@@ -18,8 +19,9 @@ export interface DiffParse {
 
 /**
  * Parses the two sides of a diff. Two saves of one host hold most chains word for word alike;
- * such a chain cannot differ in meaning, so its rules are checked once, in `before`, and kept
- * out of both trees, where `diffDumps` finds two empty chains with nothing to compare. Chain
+ * such a chain cannot differ in meaning, so its rules are kept out of both trees, where
+ * `diffDumps` finds two empty chains with nothing to compare, and its lines are only checked,
+ * once, in `before` (on a worker thread for a large file, while the rest is parsed). Chain
  * declarations, policies and every other chain are read as usual, and the diagnostics are those
  * of a full parse of each side. The trees are for diffing only: use `parseDump` for a whole dump.
  *
@@ -29,12 +31,27 @@ export interface DiffParse {
  */
 export function parseForDiff(before: DiffInput, after: DiffInput, options: DiffParseOptions = {}): DiffParse {
   const { counters, ...parseOptions } = options;
+  const check = RuleLineCheck.start(before.text, before.file);
   const pairs = sharedBlocks(before, after, parseOptions.family, counters !== true);
-  if (pairs === null) return parseBothInFull(before, after, parseOptions);
+  if (pairs === null) {
+    check.cancel();
+    return parseBothInFull(before, after, parseOptions);
+  }
+  check.run(pairs.map(({ before: block, family }) => ({ firstLine: block.firstLine, lineCount: block.lineCount, start: block.start, family })));
   // The chains that differ still share most of their lines (a long chain with a few edits).
   const memo = new LineMemo();
-  const beforeParse = parseDump(before.text, { ...parseOptions, file: before.file, memo, stretches: pairs.map(({ before: block }) => stretchOf(block, 'check')) });
-  return { before: beforeParse, after: parseAfter(after, pairs, beforeParse.diagnostics, { ...parseOptions, memo }) };
+  const beforeParse = parseDump(before.text, { ...parseOptions, file: before.file, memo, stretches: pairs.map(({ before: block }) => stretchOf(block)) });
+  const afterParse = parseAfter(after, pairs, { ...parseOptions, memo });
+  const shared = check.diagnostics();
+  addDiagnostics(beforeParse, shared);
+  addDiagnostics(afterParse, sharedDiagnostics(shared, pairs, after));
+  return { before: beforeParse, after: afterParse };
+}
+
+function addDiagnostics(parse: ParseResult, diagnostics: readonly Diagnostic[]): void {
+  if (diagnostics.length === 0) return;
+  parse.diagnostics.push(...diagnostics);
+  parse.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 export interface DiffParseOptions extends Pick<ParseOptions, 'family'> {
@@ -45,8 +62,8 @@ export interface DiffParseOptions extends Pick<ParseOptions, 'family'> {
   counters?: boolean;
 }
 
-/** Two blocks of one chain; `exact` when their text is the same, counters included. */
-type BlockPair = { before: ChainBlock; after: ChainBlock; exact: boolean };
+/** Two blocks of one chain of a family; `exact` when their text is the same, counters included. */
+type BlockPair = { before: ChainBlock; after: ChainBlock; exact: boolean; family: Family };
 
 function parseBothInFull(before: DiffInput, after: DiffInput, options: Pick<ParseOptions, 'family'>): DiffParse {
   const memo = new LineMemo();
@@ -81,24 +98,16 @@ function codeUnitsOf(input: DiffInput): CodeUnits {
   return units;
 }
 
-/**
- * `after`, its shared blocks unread. A shared line reads as it does in `before` (its counters
- * aside), so the diagnostics `before` has in shared blocks are `after`'s there too, moved to its
- * lines.
- */
-function parseAfter(after: DiffInput, pairs: readonly BlockPair[], beforeDiagnostics: readonly Diagnostic[], options: Pick<ParseOptions, 'family' | 'memo'>): ParseResult {
-  const stretches = pairs.map(({ after: block }) => stretchOf(block, 'skip')).sort((a, b) => a.firstLine - b.firstLine);
-  const parsed = parseDump(after.text, { ...options, file: after.file, stretches });
-  const moved = sharedDiagnostics(beforeDiagnostics, pairs, after);
-  if (moved.length === 0) return parsed;
-  parsed.diagnostics.push(...moved);
-  parsed.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  return parsed;
+/** `after`, its shared blocks unread. */
+function parseAfter(after: DiffInput, pairs: readonly BlockPair[], options: Pick<ParseOptions, 'family' | 'memo'>): ParseResult {
+  const stretches = pairs.map(({ after: block }) => stretchOf(block)).sort((a, b) => a.firstLine - b.firstLine);
+  return parseDump(after.text, { ...options, file: after.file, stretches });
 }
 
 /**
  * The diagnostics of `before` on lines of shared blocks, moved to the same lines in `after`, and
- * where the counters before a line differ in length, to the same words of it.
+ * where the counters before a line differ in length, to the same words of it: a shared line reads
+ * as it does in `before` (its counters aside).
  */
 function sharedDiagnostics(diagnostics: readonly Diagnostic[], pairs: readonly BlockPair[], after: DiffInput): Diagnostic[] {
   const moved: Diagnostic[] = [];
@@ -161,11 +170,12 @@ interface ChainBlock {
 /** The chain blocks of one table of one family, in file order. */
 interface ChainSection {
   key: string;
+  family: Family;
   blocks: ChainBlock[];
 }
 
-function stretchOf(block: ChainBlock, mode: LineStretch['mode']): LineStretch {
-  return { firstLine: block.firstLine, lineCount: block.lineCount, start: block.start, end: block.end, mode };
+function stretchOf(block: ChainBlock): LineStretch {
+  return { firstLine: block.firstLine, lineCount: block.lineCount, start: block.start, end: block.end };
 }
 
 /**
@@ -281,7 +291,7 @@ function chainSections(text: string, units: CodeUnits, fixedFamily: Family | und
       if (whole) runLines = same.lineCount;
       const block = { chain, firstLine: lineIndex, lineCount: runLines, start, end: blockEnd };
       section.blocks.push(block);
-      if (whole) matcher!.pairs.push({ before: same, after: block, exact: matcher!.exact });
+      if (whole) matcher!.pairs.push({ before: same, after: block, exact: matcher!.exact, family: section.family });
       lineIndex += runLines - 1;
       start = blockEnd;
       continue;
@@ -297,7 +307,7 @@ function chainSections(text: string, units: CodeUnits, fixedFamily: Family | und
       const table = text.slice(start + 1, end);
       const key = `${family} ${table}`;
       if (section !== null || family === null || !isTableName(table) || sections.some((other) => other.key === key)) return null;
-      section = { key, blocks: [] };
+      section = { key, family, blocks: [] };
       sections.push(section);
       matcher?.enterSection(key);
       declared = [];

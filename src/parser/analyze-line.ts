@@ -4,7 +4,7 @@ import { buildRule, type FamilyState } from './build-rule';
 import { classifyLine, type ClassifiedLine } from './classify';
 import { LazyRule, type LineReader, type RuleDetails } from './lazy-rule';
 import { splitWords, unquote, UnbalancedQuoteError, type Word } from './lexer';
-import { detailsFromTemplate, rememberTemplate, ruleFromTemplate, printedPartsFromTemplate, type RuleTemplate } from './line-template';
+import { detailsFromTemplate, fitsCleanTemplate, rememberTemplate, ruleFromTemplate, printedPartsFromTemplate, type RuleTemplate } from './line-template';
 import type { LineMemo } from './line-memo';
 import { parseShape } from './parse-line';
 
@@ -90,6 +90,24 @@ export function analyzeLine(source: string, lineNumber: number, context: Analysi
     }
   }
   return analyzeInFull(source, lineNumber, context, undefined);
+}
+
+/**
+ * Whether `source` is a rule line that reads cleanly by the template of an earlier line: what a
+ * parse that keeps no rule (a diff's shared chains) asks of most lines. False says only that the
+ * line needs `analyzeLine`.
+ */
+export function readsCleanlyByTemplate(source: string, context: AnalysisContext): boolean {
+  const first = source.charCodeAt(0);
+  return (
+    useTemplates &&
+    (first === 45 /* - */ || first === 91) /* [ */ &&
+    context.familyState.settled &&
+    source.length <= MAX_LINE_BYTES &&
+    source.indexOf(LEGACY_TABLES_WARNING) < 0 &&
+    !source.endsWith(UNSUPPORTED_REVISION) &&
+    fitsCleanTemplate(source, context.familyState.family)
+  );
 }
 
 /**
@@ -257,6 +275,11 @@ export function rebuildDetails(raw: string, family: Family, lineNumber: number, 
 export function makeDiagnostic(file: string, key: DiagnosticKey, line: number, column: number, endColumn: number, message: string, source: string): Diagnostic {
   const kind = DIAGNOSTICS[key];
   return { file, code: kind.code, name: kind.name, severity: kind.severity, message, line, column, endColumn: Math.max(column, endColumn), source };
+}
+
+/** What a line costs when reading it throws: a bug in ipt-lint, reported on the line. */
+export function internalErrorDiagnostic(file: string, line: number, source: string, error: unknown): Diagnostic {
+  return makeDiagnostic(file, 'internalError', line, 1, source.length, `ipt-lint failed on this line (${(error as Error).message}); please report it with the line`, source);
 }
 
 const NONE: LineResult = { kind: 'none' };

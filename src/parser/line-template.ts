@@ -237,27 +237,43 @@ export type TemplateLookup =
  * else the line's hash, under which the full analysis may record a template.
  */
 export function ruleFromTemplate(line: string, family: Family, lineNumber: number, reader: LineReader): TemplateLookup {
+  const found = cleanTemplate(line, family);
+  if (found === null || typeof found === 'number') return { rule: null, chainColumn: 0, hash: found };
+  return { rule: ruleOf(found, line, lineNumber, reader), chainColumn: wordStarts[found.chainWord] + 1, hash: 0 };
+}
+
+/**
+ * Whether `line` fits the template of an earlier line with every argument passing its check:
+ * then it reads as cleanly as that line did, and a parse that keeps no rule needs nothing more.
+ */
+export function fitsCleanTemplate(line: string, family: Family): boolean {
+  const found = cleanTemplate(line, family);
+  return found !== null && typeof found === 'object';
+}
+
+/**
+ * The template `line` fits with arguments that pass its checks (the scan buffers then hold the
+ * line's words); else the line's template hash, or null when it cannot have one.
+ */
+function cleanTemplate(line: string, family: Family): RuleTemplate | number | null {
   if (line.indexOf('\t') < 0) {
     for (let k = 0; k < recent.length; k++) {
       const template = recent[k];
       if (template.family !== family || !matchLayout(template.layout!, line)) continue;
-      const rule = applyTemplate(template, line, lineNumber, reader);
-      if (rule === null) break;
+      if (!argumentsPass(template, line)) break;
       if (k > 0) {
         recent[k] = recent[0];
         recent[0] = template;
       }
-      return { rule, chainColumn: wordStarts[template.chainWord] + 1, hash: 0 };
+      return template;
     }
   }
   const hash = scanAndHash(line, family);
-  if (hash === null) return { rule: null, chainColumn: 0, hash: null };
+  if (hash === null) return null;
   const template = templates.get(hash);
-  if (template === undefined || !fitsScannedLine(template, line, family)) return { rule: null, chainColumn: 0, hash };
-  const rule = applyTemplate(template, line, lineNumber, reader);
-  if (rule === null) return { rule: null, chainColumn: 0, hash };
+  if (template === undefined || !fitsScannedLine(template, line, family) || !argumentsPass(template, line)) return hash;
   useRecently(template);
-  return { rule, chainColumn: wordStarts[template.chainWord] + 1, hash };
+  return template;
 }
 
 function useRecently(template: RuleTemplate): void {
@@ -446,13 +462,19 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
   templates.set(hash, template);
 }
 
-/** The rule of the scanned line, which fits `template`, or null when one of its arguments needs the full analysis. */
-function applyTemplate(template: RuleTemplate, line: string, lineNumber: number, reader: LineReader): LazyRule | null {
-  for (let i = 0; i < scannedWords; i++) if (wordEnds[i] - wordStarts[i] > 1023) return null;
+/** Whether every argument of the scanned line, which fits `template`, passes its check (else the full analysis reports it). */
+function argumentsPass(template: RuleTemplate, line: string): boolean {
+  for (let i = 0; i < scannedWords; i++) if (wordEnds[i] - wordStarts[i] > 1023) return false;
   const family = template.onlyFamily ?? template.family;
   for (const { word, check } of template.checks) {
-    if (check(unquotedWord(line, word), family) !== null) return null;
+    if (check(unquotedWord(line, word), family) !== null) return false;
   }
+  return true;
+}
+
+/** The rule of the scanned line, which fits `template` with arguments that pass its checks. */
+function ruleOf(template: RuleTemplate, line: string, lineNumber: number, reader: LineReader): LazyRule {
+  const family = template.onlyFamily ?? template.family;
   let target: TargetHead | null = null;
   if (template.target !== null) {
     const written = unquotedWord(line, template.target.nameWord);

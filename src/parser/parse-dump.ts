@@ -1,7 +1,7 @@
 import type { Chain, ChainCommand, Comment, Diagnostic, Dump, Family, Producer, Rule, Ruleset, Table, TableName } from '../ast';
 import type { DiagnosticKey } from '../diagnostics';
 import { printRuleSpec } from '../printer';
-import { analyzeLine, HEADER_PATTERN, headerFamily, LEGACY_TABLES_WARNING, makeDiagnostic, ruleText, type AnalysisContext, type LineResult, type WordRef } from './analyze-line';
+import { analyzeLine, HEADER_PATTERN, headerFamily, LEGACY_TABLES_WARNING, internalErrorDiagnostic, makeDiagnostic, ruleText, type AnalysisContext, type LineResult, type WordRef } from './analyze-line';
 import { bracketCounters, exactSize, type FamilyState } from './build-rule';
 import type { ProgressCallback } from '../output/progress';
 import type { LineMemo } from './line-memo';
@@ -18,11 +18,10 @@ export interface ParseOptions {
   /** Shared by the parses of dumps that hold many of the same lines (a diff's two sides). */
   memo?: LineMemo;
   /**
-   * Runs of `-A` lines of one chain declared before them, to read otherwise, in line order:
-   * `check` reads and checks each line (diagnostics as ever) but keeps its rule out of the tree;
-   * `skip` passes over them unread, for a caller that vouches for their diagnostics. A diff
-   * leaves out the chains that both of its sides hold word for word (see `parseForDiff`); the
-   * tree is then not the whole dump.
+   * Runs of `-A` lines of one chain declared before them, in line order, to pass over unread,
+   * for a caller that checks them apart (see `checkRuleLines`). A diff leaves out the chains
+   * that both of its sides hold word for word (see `parseForDiff`); the tree is then not the
+   * whole dump.
    */
   stretches?: readonly LineStretch[];
 }
@@ -34,7 +33,6 @@ export interface LineStretch {
   /** Where the stretch starts in the text, and where the line after it starts. */
   start: number;
   end: number;
-  mode: 'check' | 'skip';
 }
 
 export interface ParseResult {
@@ -83,8 +81,6 @@ class DumpReader {
   /** The chain the last rule went to, valid until a chain is deleted or renamed. */
   private recentChain: Chain | null = null;
   private recentTable: OpenTable | null = null;
-  /** False while reading a `check` stretch: its rules are checked, not kept. */
-  private keepRules = true;
 
   constructor(
     private readonly text: string,
@@ -133,24 +129,13 @@ class DumpReader {
     let start = hasBom ? 1 : 0;
     const stretches = this.options.stretches ?? [];
     let nextStretch = 0;
-    let stretchEnd = -1;
     for (let index = 0; index < lineCount; index++) {
       if (onProgress !== undefined && index % PROGRESS_EVERY === 0) onProgress(index, lineCount);
-      if (index === stretchEnd) {
-        this.keepRules = true;
-        context.memo = this.options.memo;
-      }
       if (nextStretch < stretches.length && stretches[nextStretch].firstLine === index) {
         const stretch = stretches[nextStretch++];
-        if (stretch.mode === 'skip') {
-          index += stretch.lineCount - 1;
-          start = stretch.end;
-          continue;
-        }
-        // Lines kept out of the tree are skipped by the parse that replays the memo, too.
-        this.keepRules = false;
-        context.memo = undefined;
-        stretchEnd = index + stretch.lineCount;
+        index += stretch.lineCount - 1;
+        start = stretch.end;
+        continue;
       }
       const newline = text.indexOf('\n', start);
       let end = newline < 0 ? text.length : newline;
@@ -168,7 +153,7 @@ class DumpReader {
         result = analyzeLine(source, index + 1, context);
       } catch (error) {
         // A bug in ipt-lint must cost one line, not the whole file.
-        this.report('internalError', 1, source.length, `ipt-lint failed on this line (${(error as Error).message}); please report it with the line`);
+        this.diagnostics.push(internalErrorDiagnostic(this.file, index + 1, source, error));
         continue;
       }
       this.fold(result, source);
@@ -212,8 +197,7 @@ class DumpReader {
         const rule = result.rule;
         const table = this.table ?? this.tableForCommand({ text: '', column: rule.column });
         if (table === null) return;
-        // A rule of a `check` stretch belongs to a chain declared before it (see ParseOptions.stretches): nothing to look up.
-        if (this.keepRules) this.applyRule(table, rule, { text: rule.chain, column: result.chainColumn });
+        this.applyRule(table, rule, { text: rule.chain, column: result.chainColumn });
         return;
       }
       case 'chain-command': {
