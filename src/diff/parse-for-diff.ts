@@ -1,8 +1,9 @@
-import type { Diagnostic, Family } from '../ast';
+import type { Diagnostic, Family, TableName } from '../ast';
 import { HEADER_PATTERN, headerFamily } from '../parser/analyze-line';
 import { LineMemo } from '../parser/line-memo';
+import type { RuleLineStretch } from '../parser/check-lines';
 import { RuleLineCheck } from './rule-line-check';
-import { isTableName, parseDump, type LineStretch, type ParseOptions, type ParseResult } from '../parser/parse-dump';
+import { BUILTIN_CHAINS, isTableName, parseDump, type LineStretch, type ParseOptions, type ParseResult } from '../parser/parse-dump';
 
 export interface DiffInput {
   text: string;
@@ -19,11 +20,12 @@ export interface DiffParse {
 
 /**
  * Parses the two sides of a diff. Two saves of one host hold most chains word for word alike;
- * such a chain cannot differ in meaning, so its rules are kept out of both trees, where
- * `diffDumps` finds two empty chains with nothing to compare, and its lines are only checked,
- * once, in `before` (on a worker thread for a large file, while the rest is parsed). Chain
- * declarations, policies and every other chain are read as usual, and the diagnostics are those
- * of a full parse of each side. The trees are for diffing only: use `parseDump` for a whole dump.
+ * such a chain cannot differ in meaning, so its rules are kept out of both trees and its lines
+ * are only checked, once, in `before` (on a worker thread for a large file, while the rest is
+ * parsed). A user chain declared alike on both sides is then left out of both trees whole; a
+ * built-in chain keeps its declaration, where `diffDumps` finds its policy and no rules. Every
+ * other chain is read as usual, and the diagnostics are those of a full parse of each side. The
+ * trees are for diffing only: use `parseDump` for a whole dump.
  *
  * Only plain `iptables-save` output takes that way (a family header, tables of declarations and
  * `-A` lines, with counters or not, one unbroken run of rules per chain); anything else is parsed
@@ -32,19 +34,20 @@ export interface DiffParse {
 export function parseForDiff(before: DiffInput, after: DiffInput, options: DiffParseOptions = {}): DiffParse {
   const { counters, ...parseOptions } = options;
   const check = RuleLineCheck.start(before.text, before.file);
-  const pairs = sharedBlocks(before, after, parseOptions.family, counters !== true);
-  if (pairs === null) {
+  const shared = sharedChains(before, after, parseOptions.family, counters !== true);
+  if (shared === null) {
     check.cancel();
     return parseBothInFull(before, after, parseOptions);
   }
-  check.run(pairs.map(({ before: block, family }) => ({ firstLine: block.firstLine, lineCount: block.lineCount, start: block.start, family })));
+  const { pairs } = shared;
+  check.run(sharedRuleLines(shared.before));
   // The chains that differ still share most of their lines (a long chain with a few edits).
   const memo = new LineMemo();
-  const beforeParse = parseDump(before.text, { ...parseOptions, file: before.file, memo, stretches: pairs.map(({ before: block }) => stretchOf(block)) });
-  const afterParse = parseAfter(after, pairs, { ...parseOptions, memo });
-  const shared = check.diagnostics();
-  addDiagnostics(beforeParse, shared);
-  addDiagnostics(afterParse, sharedDiagnostics(shared, pairs, after));
+  const beforeParse = parseDump(before.text, { ...parseOptions, file: before.file, memo, stretches: unreadLines(shared.before) });
+  const afterParse = parseDump(after.text, { ...parseOptions, file: after.file, memo, stretches: unreadLines(shared.after) });
+  const sharedLineDiagnostics = check.diagnostics();
+  addDiagnostics(beforeParse, sharedLineDiagnostics);
+  addDiagnostics(afterParse, sharedDiagnostics(sharedLineDiagnostics, pairs, after));
   return { before: beforeParse, after: afterParse };
 }
 
@@ -70,14 +73,75 @@ function parseBothInFull(before: DiffInput, after: DiffInput, options: Pick<Pars
   return { before: parseDump(before.text, { ...options, file: before.file, memo }), after: parseDump(after.text, { ...options, file: after.file, memo }) };
 }
 
-/** The chain blocks both saves hold word for word (counters aside, unless they count), paired, in the order of `before`; null when either text is not a plain save. */
-function sharedBlocks(before: DiffInput, after: DiffInput, family: Family | undefined, ignoreCounters: boolean): BlockPair[] | null {
+/**
+ * What two saves hold alike, found by a scan of their text: the chain blocks both hold word for
+ * word (counters aside, unless they count), paired, in the order of `before`, and the sections of
+ * each side, where those blocks are marked unread. So are the declarations of user chains alike
+ * in both whose rules are such a pair or who have none on either side: such a chain is the same
+ * on both sides, and neither tree needs it. Each of these declarations is plain
+ * (`:NAME - [packets:bytes]`) and declared once in its table: a parse would find nothing to say
+ * about it.
+ */
+interface SharedChains {
+  pairs: BlockPair[];
+  before: ChainSection[];
+  after: ChainSection[];
+}
+
+/** What `before` and `after` hold alike; null when either text is not a plain save. */
+function sharedChains(before: DiffInput, after: DiffInput, family: Family | undefined, ignoreCounters: boolean): SharedChains | null {
   const beforeUnits = codeUnitsOf(before);
   const beforeSections = chainSections(before.text, beforeUnits, family, null);
   if (beforeSections === null) return null;
   const matcher = new BlockMatcher(before.text, beforeUnits, beforeSections, ignoreCounters);
-  if (chainSections(after.text, codeUnitsOf(after), family, matcher) === null) return null;
-  return matcher.pairs.sort((a, b) => a.before.firstLine - b.before.firstLine);
+  const afterSections = chainSections(after.text, codeUnitsOf(after), family, matcher);
+  if (afterSections === null) return null;
+  markSameChains(beforeSections, afterSections);
+  return { pairs: matcher.pairs.sort((a, b) => a.before.firstLine - b.before.firstLine), before: beforeSections, after: afterSections };
+}
+
+/** Marks unread the declarations of chains the same on both sides (see SharedChains). */
+function markSameChains(beforeSections: readonly ChainSection[], afterSections: readonly ChainSection[]): void {
+  for (const section of afterSections) {
+    const beforeSection = beforeSections.find((candidate) => candidate.key === section.key);
+    if (beforeSection === undefined || beforeSection.duplicates || hasDuplicates(section, beforeSection)) continue;
+    for (const declaration of section.declarations) {
+      const counterpart = declaration.alike ? declaration.counterpart : null;
+      if (counterpart === null) continue;
+      const block = declaration.block;
+      if (block === null ? counterpart.block === null : block.shared !== null && block.shared === counterpart.block) {
+        declaration.unread = true;
+        counterpart.unread = true;
+      }
+    }
+  }
+}
+
+/** The rule lines of `before`'s shared blocks, adjoining blocks joined. */
+function sharedRuleLines(sections: readonly ChainSection[]): RuleLineStretch[] {
+  const stretches: RuleLineStretch[] = [];
+  for (const { blocks, family } of sections) {
+    let last: RuleLineStretch | null = null;
+    let lastEnd = -1;
+    for (const block of blocks) {
+      if (!block.unread) continue;
+      if (last !== null && lastEnd === block.start) {
+        last.lineCount += block.lineCount;
+      } else {
+        last = { firstLine: block.firstLine, lineCount: block.lineCount, start: block.start, family };
+        stretches.push(last);
+      }
+      lastEnd = block.end;
+    }
+  }
+  return stretches;
+}
+
+/** Whether `section` of `after` declares a chain twice; the same answer as for `before` when it declares the same names in the same order. */
+function hasDuplicates(section: ChainSection, beforeSection: ChainSection): boolean {
+  const names = section.declarations;
+  if (names.length === beforeSection.declarations.length && names.every((declaration, index) => declaration.counterpart === beforeSection.declarations[index])) return beforeSection.duplicates;
+  return new Set(names.map((declaration) => declaration.name)).size !== names.length;
 }
 
 /**
@@ -98,10 +162,34 @@ function codeUnitsOf(input: DiffInput): CodeUnits {
   return units;
 }
 
-/** `after`, its shared blocks unread. */
-function parseAfter(after: DiffInput, pairs: readonly BlockPair[], options: Pick<ParseOptions, 'family' | 'memo'>): ParseResult {
-  const stretches = pairs.map(({ after: block }) => stretchOf(block)).sort((a, b) => a.firstLine - b.firstLine);
-  return parseDump(after.text, { ...options, file: after.file, stretches });
+/** The lines of one side that the parse passes over, adjoining ones joined, in line order: its blocks and declarations marked unread. */
+function unreadLines(sections: readonly ChainSection[]): LineStretch[] {
+  const stretches: LineStretch[] = [];
+  const add = (firstLine: number, lineCount: number, start: number, end: number): void => {
+    const last = stretches.length > 0 ? stretches[stretches.length - 1] : null;
+    if (last !== null && last.end === start) {
+      last.lineCount += lineCount;
+      last.end = end;
+    } else {
+      stretches.push({ firstLine, lineCount, start, end });
+    }
+  };
+  for (const { declarations, blocks } of sections) {
+    // Both in line order: merged, not sorted.
+    let next = 0;
+    for (const block of blocks) {
+      for (; next < declarations.length && declarations[next].line < block.firstLine; next++) {
+        const declaration = declarations[next];
+        if (declaration.unread) add(declaration.line, 1, declaration.lineStart, declaration.lineEnd);
+      }
+      if (block.unread) add(block.firstLine, block.lineCount, block.start, block.end);
+    }
+    for (; next < declarations.length; next++) {
+      const declaration = declarations[next];
+      if (declaration.unread) add(declaration.line, 1, declaration.lineStart, declaration.lineEnd);
+    }
+  }
+  return stretches;
 }
 
 /**
@@ -165,17 +253,23 @@ interface ChainBlock {
   /** Where the first line starts in the text, and where the line after the last one starts. */
   start: number;
   end: number;
+  /** In `after`, the block of `before` this one is word for word (see BlockMatcher); null when none is. */
+  shared: ChainBlock | null;
+  /** Left to the check of shared lines, unread by the parse: a block of a shared pair. */
+  unread: boolean;
 }
 
-/** The chain blocks of one table of one family, in file order. */
+/** The chain declarations and blocks of one table of one family, in file order. */
 interface ChainSection {
   key: string;
   family: Family;
+  table: TableName;
+  declarations: Declaration[];
   blocks: ChainBlock[];
-}
-
-function stretchOf(block: ChainBlock): LineStretch {
-  return { firstLine: block.firstLine, lineCount: block.lineCount, start: block.start, end: block.end };
+  /** Whether a chain is declared twice; known for `before` only (see hasDuplicates). */
+  duplicates: boolean;
+  /** In `before`, where each name is declared, for `after` to find its declarations' counterparts. */
+  declarationIndex: Map<string, number> | null;
 }
 
 /**
@@ -192,6 +286,8 @@ class BlockMatcher {
   private blocks: readonly ChainBlock[] = [];
   private cursor = 0;
   private indexByName: Map<string, number> | null = null;
+  private section: ChainSection | null = null;
+  private declarationCursor = 0;
 
   constructor(
     private readonly beforeText: string,
@@ -201,9 +297,28 @@ class BlockMatcher {
   ) {}
 
   enterSection(key: string): void {
-    this.blocks = this.beforeSections.find((section) => section.key === key)?.blocks ?? [];
+    this.section = this.beforeSections.find((section) => section.key === key) ?? null;
+    this.blocks = this.section?.blocks ?? [];
     this.cursor = 0;
     this.indexByName = null;
+    this.declarationCursor = 0;
+  }
+
+  /** Gives a declaration of `after` its counterpart in `before`, walking `before`'s declarations side by side as `match` walks its blocks. */
+  pairDeclaration(declaration: Declaration, text: string): void {
+    if (this.section === null) return;
+    const declarations = this.section.declarations;
+    let index = this.declarationCursor;
+    if (index >= declarations.length || declarations[index].name !== declaration.name) {
+      const found = this.section.declarationIndex!.get(declaration.name);
+      if (found === undefined) return;
+      index = found;
+    }
+    this.declarationCursor = index + 1;
+    const counterpart = declarations[index];
+    declaration.counterpart = counterpart;
+    // Two plain declarations of one name differ at most in their counters.
+    declaration.alike = declaration.plain && counterpart.plain && (this.ignoreCounters || this.beforeText.slice(counterpart.lineStart, counterpart.lineEnd) === text.slice(declaration.lineStart, declaration.lineEnd));
   }
 
   /**
@@ -274,12 +389,12 @@ function chainSections(text: string, units: CodeUnits, fixedFamily: Family | und
   const sections: ChainSection[] = [];
   let family: Family | null = fixedFamily ?? null;
   let section: ChainSection | null = null;
-  let declared: Declaration[] = [];
   let nextDeclared = 0;
   for (let lineIndex = 0, start = 0; start < text.length; lineIndex++) {
     const first = units[start];
     if (first === 45 /* - */ || first === 91 /* [ */) {
       if (section === null) return null;
+      const declared = section.declarations;
       while (nextDeclared < declared.length && !isRuleOf(units, start, declared[nextDeclared])) nextDeclared++;
       if (nextDeclared === declared.length) return null;
       const declaration = declared[nextDeclared++];
@@ -289,9 +404,13 @@ function chainSections(text: string, units: CodeUnits, fixedFamily: Family | und
       const whole = same !== null && !isRuleOf(units, matcher!.end, declaration);
       const blockEnd = whole ? matcher!.end : rulesEnd(text, units, start, declaration);
       if (whole) runLines = same.lineCount;
-      const block = { chain, firstLine: lineIndex, lineCount: runLines, start, end: blockEnd };
+      const block: ChainBlock = { chain, firstLine: lineIndex, lineCount: runLines, start, end: blockEnd, shared: whole ? same : null, unread: whole };
       section.blocks.push(block);
-      if (whole) matcher!.pairs.push({ before: same, after: block, exact: matcher!.exact, family: section.family });
+      declaration.block = block;
+      if (whole) {
+        same.unread = true;
+        matcher!.pairs.push({ before: same, after: block, exact: matcher!.exact, family: section.family });
+      }
       lineIndex += runLines - 1;
       start = blockEnd;
       continue;
@@ -302,15 +421,25 @@ function chainSections(text: string, units: CodeUnits, fixedFamily: Family | und
       if (section === null) return null;
       const blank = text.indexOf(' ', start);
       const nameEnd = blank < 0 || blank > end ? end : blank;
-      declared.push({ name: text.slice(start + 1, nameEnd), start: start + 1, length: nameEnd - start - 1 });
+      const name = text.slice(start + 1, nameEnd);
+      const plain = isPlainDeclaration(units, start, nameEnd, end) && !BUILTIN_CHAINS[section.table].includes(name);
+      const lineEnd = newline < 0 ? text.length : newline + 1;
+      const declaration: Declaration = { name, start: start + 1, length: nameEnd - start - 1, line: lineIndex, lineStart: start, lineEnd, plain, block: null, counterpart: null, alike: false, unread: false };
+      if (matcher !== null) {
+        matcher.pairDeclaration(declaration, text);
+      } else {
+        const index = section.declarationIndex!;
+        if (index.has(name)) section.duplicates = true;
+        else index.set(name, section.declarations.length);
+      }
+      section.declarations.push(declaration);
     } else if (first === 42 /* * */) {
       const table = text.slice(start + 1, end);
       const key = `${family} ${table}`;
       if (section !== null || family === null || !isTableName(table) || sections.some((other) => other.key === key)) return null;
-      section = { key, family, blocks: [] };
+      section = { key, family, table, declarations: [], blocks: [], duplicates: false, declarationIndex: matcher === null ? new Map() : null };
       sections.push(section);
       matcher?.enterSection(key);
-      declared = [];
       nextDeclared = 0;
     } else if (first === 35 /* # */) {
       const header = text.startsWith('# Generated by ', start) ? HEADER_PATTERN.exec(text.slice(start, end)) : null;
@@ -329,22 +458,58 @@ function chainSections(text: string, units: CodeUnits, fixedFamily: Family | und
   return section === null ? sections : null;
 }
 
-/** A chain declared in the table being scanned: its name, and where the name stands in the text. */
+/** A chain declared in a table of a save. */
 interface Declaration {
   name: string;
+  /** Where the name stands in the text. */
   start: number;
   length: number;
+  /** The line's 0-based index, where it starts, and where the line after it starts. */
+  line: number;
+  lineStart: number;
+  lineEnd: number;
+  /** A user chain declared plainly, `:NAME - [packets:bytes]`, with a name the parser takes as it is. */
+  plain: boolean;
+  /** The chain's block of rules; null when it has none. */
+  block: ChainBlock | null;
+  /** In `after`: the declaration of the same name in `before`, and whether both are plain and alike (counters aside, unless they count). */
+  counterpart: Declaration | null;
+  alike: boolean;
+  /** Unread by the parse: the chain is the same on both sides. */
+  unread: boolean;
 }
 
 /** Where the `-A` of the line at `start` stands: there, or after counters (`[packets:bytes] `); -1 for counters of another form. */
 function ruleAt(units: CodeUnits, start: number): number {
   if (units[start] !== 91 /* [ */) return start;
+  const end = countersEnd(units, start);
+  return end >= 0 && units[end] === 32 ? end + 1 : -1;
+}
+
+/** Just past the counters `[packets:bytes]` at `start`; -1 when there are none there. */
+function countersEnd(units: CodeUnits, start: number): number {
+  if (units[start] !== 91 /* [ */) return -1;
   let at = start + 1;
   while (units[at] >= 48 && units[at] <= 57) at++;
   if (at === start + 1 || units[at] !== 58 /* : */) return -1;
   const bytes = ++at;
   while (units[at] >= 48 && units[at] <= 57) at++;
-  return at > bytes && units[at] === 93 /* ] */ && units[at + 1] === 32 ? at + 2 : -1;
+  return at > bytes && units[at] === 93 /* ] */ ? at + 1 : -1;
+}
+
+/** Longer names are left to the parser, whose line length limit they may reach. */
+const MAX_PLAIN_NAME = 1000;
+
+/**
+ * Whether the line from `start` to `end` is `:NAME - [packets:bytes]`, single-spaced, with a name
+ * that holds no quote or tab and does not start like an option: the parser reads such a line
+ * without a word to say (a built-in chain's name aside, which the caller rules out).
+ */
+function isPlainDeclaration(units: CodeUnits, start: number, nameEnd: number, end: number): boolean {
+  if (nameEnd === start + 1 || nameEnd === end || nameEnd - start > MAX_PLAIN_NAME) return false;
+  if (units[start + 1] === 45 /* - */ || units[start + 1] === 33 /* ! */) return false;
+  for (let at = start + 1; at < nameEnd; at++) if (units[at] === 34 /* " */ || units[at] === 9) return false;
+  return units[nameEnd + 1] === 45 && units[nameEnd + 2] === 32 && countersEnd(units, nameEnd + 3) === end;
 }
 
 /** Whether the line at `start` appends to the chain: `-A chain …`, after counters or not. */

@@ -120,15 +120,40 @@ describe('parseForDiff', () => {
     );
   });
 
-  test('chains both saves hold word for word are left out of both trees; the others are whole', () => {
+  const chainsOf = (dump: ReturnType<typeof parseDump>['dump']) => Object.fromEntries(dump.rulesets[0].tables.flatMap((table) => table.chains.map((chain) => [`${table.name} ${chain.name}`, chain.rules.length])));
+
+  test('user chains both saves hold alike are left out of both trees, built-in chains keep only their declaration, the others are whole', () => {
     const after = DOCKER.replace('-A DOCKER-USER -j RETURN\n', '-A DOCKER-USER -s 10.9.0.0/16 -j DROP\n-A DOCKER-USER -j RETURN\n');
     const { before: quickBefore, after: quickAfter } = parseForDiff({ text: DOCKER, file: 'before' }, { text: after, file: 'after' });
-    const chains = (dump: typeof quickAfter.dump) => Object.fromEntries(dump.rulesets[0].tables.flatMap((table) => table.chains.map((chain) => [`${table.name} ${chain.name}`, chain.rules.length])));
-    const full = chains(parseDump(after).dump);
-    const expected = Object.fromEntries(Object.entries(full).map(([key, count]) => [key, key === 'filter DOCKER-USER' ? count : 0]));
-    expect(chains(quickAfter.dump)).toEqual(expected);
-    expect(chains(quickBefore.dump)['filter DOCKER-USER']).toBe(full['filter DOCKER-USER'] - 1);
-    expect(Object.values(full).filter((count) => count > 0).length).toBeGreaterThan(5);
+    const full = chainsOf(parseDump(after).dump);
+    const builtin = (key: string) => /^\w+ [A-Z]+$/.test(key) && !key.endsWith(' DOCKER');
+    const expected = Object.fromEntries(Object.entries(full).filter(([key]) => builtin(key) || key === 'filter DOCKER-USER').map(([key, count]) => [key, key === 'filter DOCKER-USER' ? count : 0]));
+    expect(chainsOf(quickAfter.dump)).toEqual(expected);
+    expect(chainsOf(quickBefore.dump)).toEqual({ ...expected, 'filter DOCKER-USER': full['filter DOCKER-USER'] - 1 });
+    expect(Object.keys(expected).length).toBeGreaterThan(5);
+    expect(Object.keys(full).length).toBeGreaterThan(Object.keys(expected).length + 3);
+  });
+
+  test('a user chain stays in both trees when its declaration differs, when it gains its first rule, or when counters count and its counters differ', () => {
+    const withEmpty = DOCKER.replace(':DOCKER-USER - [0:0]\n', ':DOCKER-USER - [0:0]\n:EMPTY - [0:0]\n:FILLED - [0:0]\n:COUNTED - [0:0]\n');
+    const after = withEmpty.replace(':COUNTED - [0:0]', ':COUNTED - [3:120]').replace('-A DOCKER-USER -j RETURN\n', '-A DOCKER-USER -j RETURN\n-A FILLED -j RETURN\n');
+    for (const counters of [false, true]) {
+      const quick = parseForDiff({ text: withEmpty, file: 'before' }, { text: after, file: 'after' }, { counters });
+      const kept = (dump: ReturnType<typeof parseDump>['dump']) => Object.keys(chainsOf(dump)).filter((key) => ['filter EMPTY', 'filter FILLED', 'filter COUNTED'].includes(key));
+      const expected = counters ? ['filter FILLED', 'filter COUNTED'] : ['filter FILLED'];
+      expect(kept(quick.before.dump).sort()).toEqual(expected.sort());
+      expect(kept(quick.after.dump).sort()).toEqual(expected.sort());
+      expect(diffShown(quick, counters)).toEqual(diffShown(fullParses(withEmpty, after), counters));
+    }
+  });
+
+  test('a chain declared twice is reported in both saves, however alike the saves are', () => {
+    const twice = DOCKER.replace(':DOCKER-USER - [0:0]\n', ':DOCKER-USER - [0:0]\n:DOCKER - [0:0]\n');
+    const quick = parseForDiff({ text: twice, file: 'before' }, { text: twice, file: 'after' });
+    const codes = (diagnostics: readonly { code: string; line: number }[]) => diagnostics.map(({ code, line }) => `${code}@${line}`);
+    expect(codes(quick.before.diagnostics)).toEqual(['IPT1024@10']);
+    expect(codes(quick.after.diagnostics)).toEqual(['IPT1024@10']);
+    expect(diffShown(quick)).toEqual(diffShown(fullParses(twice, twice)));
   });
 
   test('a bad line both saves share is reported in both, at its own line', () => {
