@@ -2,7 +2,6 @@ import { isAscii } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from './ast';
 import { DIAGNOSTICS } from './diagnostics';
-import { parseForDiff, type DiffParse, type DiffParseOptions } from './diff/parse-for-diff';
 import { parseDump, type ParseOptions, type ParseResult } from './parser/parse-dump';
 
 /** Larger inputs are refused before reading: the largest real dumps (kube-proxy, 700k lines) are ~100 MB. */
@@ -39,16 +38,9 @@ export function readDumpFile(file: string, options: Omit<ParseOptions, 'file'> =
   return parseInput(file, readInput(file), options);
 }
 
-/** Reads and parses the two sides of a diff (see `parseForDiff`: the trees are for diffing only). */
-export function readDumpPair(beforeFile: string, afterFile: string, options: DiffParseOptions = {}): DiffParse {
-  const before = readInput(beforeFile, true);
-  const after = readInput(afterFile, true);
-  if (before.ok && after.ok) return parseForDiff({ text: before.text, file: beforeFile, asciiBytes: before.asciiBytes }, { text: after.text, file: afterFile, asciiBytes: after.asciiBytes }, options);
-  return { before: parseInput(beforeFile, before, { family: options.family }), after: parseInput(afterFile, after, { family: options.family }) };
-}
 
 /** The parse of what was read; for a file that could not be read, an empty dump and the diagnostic saying why. */
-function parseInput(file: string, input: ReadResult, options: Omit<ParseOptions, 'file'>): ParseResult {
+export function parseInput(file: string, input: ReadResult, options: Omit<ParseOptions, 'file'>): ParseResult {
   return input.ok ? parseDump(input.text, { ...options, file }) : { dump: parseDump('', { file }).dump, diagnostics: [input.diagnostic] };
 }
 

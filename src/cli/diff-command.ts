@@ -2,15 +2,11 @@ import type { CommandModule } from 'yargs';
 import type { Dump, Family, TableName } from '../ast';
 import { formatDiagnostic } from '../diagnostics';
 import { diffDumps } from '../diff/diff-dumps';
-import { restorePatch } from '../diff/restore-patch';
-import type { DiffOptions } from '../diff/types';
-import { formatDiffJson } from '../output/diff-json';
-import { formatDiffText } from '../output/diff-text';
-import { DockerInspectError, dockerBridgeNames } from '../policy/from-docker';
-import { captureLive, LiveCaptureError } from '../live/iptables';
+import { readDumpPair } from '../diff/parse-for-diff';
+import type { DiffOptions, DumpDiff } from '../diff/types';
 import { LineMemo } from '../parser/line-memo';
 import { parseDump, type ParseResult } from '../parser/parse-dump';
-import { readDumpFile, readDumpPair } from '../read-input';
+import { readDumpFile } from '../read-input';
 import { EXIT, STDIN_ARGUMENT, TroubleError, UsageError } from './exit-codes';
 import { readJson, shownName } from './read-json';
 
@@ -98,11 +94,7 @@ export function diffCommand(setExitCode: (code: number) => void): CommandModule<
       }
       const diff = diffDumps(before.dump, after.dump, options);
       const color = args.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
-      const output =
-        args.format === 'json' ? formatDiffJson(diff)
-        : args.format === 'restore' ? restorePatch(diff)
-        : formatDiffText(diff, { color, context: Math.max(0, Math.floor(args.context)) });
-      process.stdout.write(output);
+      process.stdout.write(formatted(diff, args.format, { color, context: Math.max(0, Math.floor(args.context)) }));
       setExitCode(diff.changes.length > 0 ? EXIT.findings : EXIT.ok);
     },
   };
@@ -110,9 +102,28 @@ export function diffCommand(setExitCode: (code: number) => void): CommandModule<
 
 const LIVE = 'live rules';
 
+/*
+ * What only some runs need is loaded when they need it: a plain diff starts noticeably faster
+ * without the live capture, the Docker reader and the two formats it does not write.
+ */
+type LiveModule = typeof import('../live/iptables');
+type DockerModule = typeof import('../policy/from-docker');
+
+function formatted(diff: DumpDiff, format: DiffArgs['format'], text: { color: boolean; context: number }): string {
+  switch (format) {
+    case 'json':
+      return (require('../output/diff-json') as typeof import('../output/diff-json')).formatDiffJson(diff);
+    case 'restore':
+      return (require('../diff/restore-patch') as typeof import('../diff/restore-patch')).restorePatch(diff);
+    default:
+      return (require('../output/diff-text') as typeof import('../output/diff-text')).formatDiffText(diff, text);
+  }
+}
+
 /** The kernel's rules now, for the families `before` holds, read with whichever backend holds them. */
 function readLive(before: Dump, memo: LineMemo): ParseResult {
   const families = [...new Set(before.rulesets.map((ruleset) => ruleset.family))];
+  const { captureLive, LiveCaptureError } = require('../live/iptables') as LiveModule;
   let capture: ReturnType<typeof captureLive>;
   try {
     capture = captureLive({ families: families.length > 0 ? families : undefined });
@@ -142,6 +153,7 @@ function diffOptions(args: DiffArgs): DiffOptions {
   const dockerNames = args['docker-names'];
   if (dockerNames !== undefined) {
     if (dockerNames.length !== 2) throw new UsageError('--docker-names takes two files: the `docker network inspect` output for the before and the after dump');
+    const { DockerInspectError, dockerBridgeNames } = require('../policy/from-docker') as DockerModule;
     const [before, after] = dockerNames.map((file) => {
       const input = readJson(file, '--docker-names', 'docker network inspect');
       try {

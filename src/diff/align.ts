@@ -1,4 +1,7 @@
-import { diffArrays } from 'diff';
+import type * as Diff from 'diff';
+
+// The package's index loads all its diff and patch modules, a noticeable part of a diff's start-up; this needs one.
+const { diffArrays } = require('diff/lib/diff/array.js') as Pick<typeof Diff, 'diffArrays'>;
 
 /** Beyond this many edits in one stretch without a unique anchor, Myers' O(N·D) search gives way to a greedy match. */
 const MAX_MYERS_EDITS = 400;
@@ -40,22 +43,28 @@ export function alignSequences(before: readonly string[], after: readonly string
 
 /** Keys found exactly once on each side, reduced to the longest run that keeps their order on both. */
 function uniqueAnchors(before: readonly string[], after: readonly string[], a0: number, a1: number, b0: number, b1: number): Array<[number, number]> {
-  // Per key: its index on each side, or -2 once it has been seen twice there.
-  const seen = new Map<string, { a: number; b: number }>();
+  // Per key of `before`: its index, or -2 once it has been seen twice; then its index in `after`, likewise.
+  const slotOf = new Map<string, number>();
+  const inBefore = new Int32Array(a1 - a0);
+  const inAfter = new Int32Array(a1 - a0).fill(-1);
+  let slots = 0;
   for (let i = a0; i < a1; i++) {
-    const entry = seen.get(before[i]);
-    if (entry === undefined) seen.set(before[i], { a: i, b: -1 });
-    else entry.a = -2;
+    const slot = slotOf.get(before[i]);
+    if (slot === undefined) {
+      slotOf.set(before[i], slots);
+      inBefore[slots++] = i;
+    } else {
+      inBefore[slot] = -2;
+    }
   }
   for (let j = b0; j < b1; j++) {
-    const entry = seen.get(after[j]);
-    if (entry !== undefined) entry.b = entry.b === -1 ? j : -2;
+    const slot = slotOf.get(after[j]);
+    if (slot !== undefined) inAfter[slot] = inAfter[slot] === -1 ? j : -2;
   }
+  // Slots are numbered in `before` order: the candidates come out ascending in `before`.
   const candidates: Array<[number, number]> = [];
-  for (const { a, b } of seen.values()) if (a >= 0 && b >= 0) candidates.push([a, b]);
-  if (candidates.length === 0) return candidates;
-  candidates.sort((x, y) => x[0] - y[0]);
-  return longestIncreasingByAfter(candidates);
+  for (let slot = 0; slot < slots; slot++) if (inBefore[slot] >= 0 && inAfter[slot] >= 0) candidates.push([inBefore[slot], inAfter[slot]]);
+  return candidates.length === 0 ? candidates : longestIncreasingByAfter(candidates);
 }
 
 /** Patience sorting: the longest subsequence of pairs (already ascending in `before`) that also ascends in `after`. */

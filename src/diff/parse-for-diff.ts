@@ -2,6 +2,7 @@ import type { Diagnostic, Family, TableName } from '../ast';
 import { HEADER_PATTERN, headerFamily } from '../parser/analyze-line';
 import { LineMemo } from '../parser/line-memo';
 import type { RuleLineStretch } from '../parser/check-lines';
+import { parseInput, readInput } from '../read-input';
 import { RuleLineCheck } from './rule-line-check';
 import { BUILTIN_CHAINS, isTableName, parseDump, type LineStretch, type ParseOptions, type ParseResult } from '../parser/parse-dump';
 
@@ -55,6 +56,14 @@ function addDiagnostics(parse: ParseResult, diagnostics: readonly Diagnostic[]):
   if (diagnostics.length === 0) return;
   parse.diagnostics.push(...diagnostics);
   parse.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** Reads and parses the two sides of a diff (see `parseForDiff`: the trees are for diffing only). */
+export function readDumpPair(beforeFile: string, afterFile: string, options: DiffParseOptions = {}): DiffParse {
+  const before = readInput(beforeFile, true);
+  const after = readInput(afterFile, true);
+  if (before.ok && after.ok) return parseForDiff({ text: before.text, file: beforeFile, asciiBytes: before.asciiBytes }, { text: after.text, file: afterFile, asciiBytes: after.asciiBytes }, options);
+  return { before: parseInput(beforeFile, before, { family: options.family }), after: parseInput(afterFile, after, { family: options.family }) };
 }
 
 export interface DiffParseOptions extends Pick<ParseOptions, 'family'> {
@@ -253,6 +262,8 @@ interface ChainBlock {
   /** Where the first line starts in the text, and where the line after the last one starts. */
   start: number;
   end: number;
+  /** Where it stands among its section's blocks. */
+  index: number;
   /** In `after`, the block of `before` this one is word for word (see BlockMatcher); null when none is. */
   shared: ChainBlock | null;
   /** Left to the check of shared lines, unread by the parse: a block of a shared pair. */
@@ -285,7 +296,6 @@ class BlockMatcher {
   exact = false;
   private blocks: readonly ChainBlock[] = [];
   private cursor = 0;
-  private indexByName: Map<string, number> | null = null;
   private section: ChainSection | null = null;
   private declarationCursor = 0;
 
@@ -300,7 +310,6 @@ class BlockMatcher {
     this.section = this.beforeSections.find((section) => section.key === key) ?? null;
     this.blocks = this.section?.blocks ?? [];
     this.cursor = 0;
-    this.indexByName = null;
     this.declarationCursor = 0;
   }
 
@@ -328,10 +337,10 @@ class BlockMatcher {
   match(chain: string, text: string, units: CodeUnits, start: number): ChainBlock | null {
     const blocks = this.blocks;
     if (this.cursor >= blocks.length || blocks[this.cursor].chain !== chain) {
-      this.indexByName ??= new Map(blocks.map((block, index) => [block.chain, index]));
-      const found = this.indexByName.get(chain);
-      if (found === undefined) return null;
-      this.cursor = found;
+      if (this.section === null) return null;
+      const declaration = this.section.declarations[this.section.declarationIndex!.get(chain) ?? -1];
+      if (declaration?.block == null) return null;
+      this.cursor = declaration.block.index;
     }
     const block = blocks[this.cursor++];
     const end = start + block.end - block.start;
@@ -499,7 +508,7 @@ class SaveScanner {
       const whole = same !== null && !isRuleOf(units, matcher!.end, declaration);
       const end = whole ? matcher!.end : rulesEnd(text, units, start, declaration);
       const lineCount = whole ? same.lineCount : runLines;
-      const block: ChainBlock = { chain: declaration.name, firstLine: line, lineCount, start, end, shared: whole ? same : null, unread: whole };
+      const block: ChainBlock = { chain: declaration.name, firstLine: line, lineCount, start, end, index: section.blocks.length, shared: whole ? same : null, unread: whole };
       section.blocks.push(block);
       declaration.block = block;
       if (whole) {

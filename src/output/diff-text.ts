@@ -1,7 +1,11 @@
-import { formatPatch, OMIT_HEADERS, type StructuredPatchHunk } from 'diff';
+import type * as Diff from 'diff';
 import type { Counters, Rule } from '../ast';
 import type { Change, ChainDiff, ChainStep, DumpDiff } from '../diff/types';
 import { printRule } from '../printer';
+
+// Only the patch printer of the package, not its index (see align.ts).
+const { formatPatch, OMIT_HEADERS } = require('diff/lib/patch/create.js') as Pick<typeof Diff, 'formatPatch' | 'OMIT_HEADERS'>;
+type StructuredPatchHunk = Diff.StructuredPatchHunk;
 
 export interface DiffTextOptions {
   color: boolean;
