@@ -391,9 +391,12 @@ export function exactSize<T>(items: T[]): T[] {
   return items.length === 0 ? [] : items.slice();
 }
 
+/** Counters are never changed in place, only replaced: one object serves every `[0:0]`. */
+const ZERO_COUNTERS: Counters = Object.freeze({ packets: '0', bytes: '0' });
+
 export function bracketCounters(text: string): Counters {
   // Every chain line of a fresh dump says [0:0]: no need to cut it up.
-  if (text === '[0:0]') return { packets: '0', bytes: '0' };
+  if (text === '[0:0]') return ZERO_COUNTERS;
   const colon = text.indexOf(':');
   return { packets: text.slice(1, colon), bytes: text.slice(colon + 1, -1) };
 }

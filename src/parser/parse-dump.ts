@@ -364,7 +364,7 @@ class DumpReader {
   private addChain(table: OpenTable, chain: Chain): void {
     table.chains.set(chain.name, chain);
     table.node.chains.push(chain);
-    table.deletedAt.delete(chain.name);
+    if (table.deletedAt.size > 0) table.deletedAt.delete(chain.name);
   }
 
   private chainFor(table: OpenTable, name: string, word: WordRef, declareQuietly: boolean): Chain {
