@@ -49,6 +49,8 @@ export const BUILTIN_CHAINS: Record<TableName, readonly string[]> = {
 };
 
 const PROGRESS_EVERY = 4096;
+/** How many chains after the last one `chainFor` compares by name before it looks the name up. */
+const NEXT_CHAINS_TRIED = 4;
 const INCOMPATIBLE_PATTERN = /^# Table `([^']*)' (is incompatible|contains incompatible base-chains)/;
 const TABLE_COMMENT_PATTERN = /^#\s*table:\s*(\S+)/;
 
@@ -81,6 +83,8 @@ class DumpReader {
   /** The chain the last rule went to, valid until a chain is deleted or renamed. */
   private recentChain: Chain | null = null;
   private recentTable: OpenTable | null = null;
+  /** Where the chain after the recent one (most likely) stands in its table's chains. */
+  private nextChainIndex = 0;
 
   constructor(
     private readonly text: string,
@@ -363,7 +367,7 @@ class DumpReader {
 
   private addChain(table: OpenTable, chain: Chain): void {
     table.chains.set(chain.name, chain);
-    table.node.chains.push(chain);
+    chain.position = table.node.chains.push(chain);
     if (table.deletedAt.size > 0) table.deletedAt.delete(chain.name);
   }
 
@@ -371,8 +375,21 @@ class DumpReader {
     // Dumps list a chain's rules together: most lookups are for the chain of the line before.
     const recent = this.recentChain;
     if (recent !== null && this.recentTable === table && recent.name === name) return recent;
+    // iptables-save lists the chains' rules in the order it declares the chains: the next chain
+    // with rules is most often one of the few after the last, found without hashing the name.
+    const chains = table.node.chains;
+    const from = this.recentTable === table ? this.nextChainIndex : 0;
+    for (let index = from; index < from + NEXT_CHAINS_TRIED && index < chains.length; index++) {
+      if (chains[index].name !== name) continue;
+      this.nextChainIndex = index + 1;
+      this.recentChain = chains[index];
+      this.recentTable = table;
+      return chains[index];
+    }
     const existing = table.chains.get(name);
     if (existing !== undefined) {
+      // A chain's position is its index plus one while the table is read, or was until a chain before it was deleted.
+      this.nextChainIndex = existing.position;
       this.recentChain = existing;
       this.recentTable = table;
       return existing;
