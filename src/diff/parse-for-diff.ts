@@ -592,11 +592,17 @@ function isRuleOf(units: CodeUnits, start: number, chain: Declaration): boolean 
 /** The lines `rulesEnd` last passed over. */
 let runLines = 0;
 
-/** Where the run of the chain's rule lines starting at `start` ends; `runLines` is then their number. */
+/**
+ * Where the run of the chain's rule lines starting at `start` ends; `runLines` is then their
+ * number. Lines without counters are compared by `startsWith`, not code unit by code unit: a
+ * cold run spends most of the scan here, and a native comparison is fast before V8 has
+ * optimised anything.
+ */
 function rulesEnd(text: string, units: CodeUnits, start: number, chain: Declaration): number {
+  const prefix = `-A ${chain.name} `;
   let lines = 0;
   let at = start;
-  while (at < text.length && isRuleOf(units, at, chain)) {
+  while (at < text.length && (units[at] === 91 /* [ */ ? isRuleOf(units, at, chain) : text.startsWith(prefix, at))) {
     at = lineAfter(text, at);
     lines++;
   }
