@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Diagnostic } from '../ast';
@@ -44,7 +45,6 @@ export function unpackStretches(packed: Int32Array): RuleLineStretch[] {
  * large: the worker starts while the caller scans, checks while the caller parses the rest, and
  * its diagnostics are waited for synchronously. Any trouble with the worker (it cannot start,
  * fails, or stalls) costs time, never a result: the lines are then checked in-process.
- * `IPT_LINT_WORKER=0` keeps every check in-process.
  */
 export class RuleLineCheck {
   private stretches: readonly RuleLineStretch[] = [];
@@ -56,7 +56,7 @@ export class RuleLineCheck {
   ) {}
 
   static start(text: string, file: string): RuleLineCheck {
-    return new RuleLineCheck(text, file, text.length >= MIN_TEXT_FOR_WORKER && process.env.IPT_LINT_WORKER !== '0' ? startWorker(text, file) : null);
+    return new RuleLineCheck(text, file, text.length >= MIN_TEXT_FOR_WORKER && workerWanted() ? startWorker(text, file) : null);
   }
 
   /** Whether the lines are checked on a worker thread. */
@@ -106,6 +106,17 @@ export class RuleLineCheck {
     this.worker.port.close();
     void this.worker.thread.terminate();
   }
+}
+
+/**
+ * `IPT_LINT_WORKER=1` or `0` decides; otherwise a worker is used where there are more than two
+ * CPUs. On two, V8's own garbage-collector threads already keep the second one busy: measured on
+ * such a machine, the worker made the best of ten runs of a 100k-rule diff 10% faster and their
+ * median 16% slower.
+ */
+function workerWanted(): boolean {
+  const wanted = process.env.IPT_LINT_WORKER;
+  return wanted === '1' || (wanted !== '0' && availableParallelism() > 2);
 }
 
 function startWorker(text: string, file: string): { thread: Worker; port: MessagePort; signal: Int32Array } | null {

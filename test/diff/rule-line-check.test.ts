@@ -31,11 +31,23 @@ function bigSave(lines: number): { text: string; stretches: RuleLineStretch[] } 
   return { text: out.join('\n') + '\n', stretches };
 }
 
+/** Runs `body` with IPT_LINT_WORKER set to `value`, restored after. */
+function withWorkerSetting<T>(value: string, body: () => T): T {
+  const saved = process.env.IPT_LINT_WORKER;
+  process.env.IPT_LINT_WORKER = value;
+  try {
+    return body();
+  } finally {
+    if (saved === undefined) delete process.env.IPT_LINT_WORKER;
+    else process.env.IPT_LINT_WORKER = saved;
+  }
+}
+
 describe('checking the rule lines of shared chains on a worker thread', () => {
   const { text, stretches } = bigSave(20_000);
 
   it('gives the diagnostics a full parse gives on those lines', () => {
-    const check = built.RuleLineCheck.start(text, 'before.rules');
+    const check = withWorkerSetting('1', () => built.RuleLineCheck.start(text, 'before.rules'));
     expect(check.aside).toBe(true);
     check.run(stretches);
     const aside = check.diagnostics();
@@ -48,21 +60,14 @@ describe('checking the rule lines of shared chains on a worker thread', () => {
   });
 
   it('gives the same diagnostics in-process, where the worker is turned off', () => {
-    const saved = process.env.IPT_LINT_WORKER;
-    process.env.IPT_LINT_WORKER = '0';
-    try {
-      const check = built.RuleLineCheck.start(text, 'before.rules');
-      expect(check.aside).toBe(false);
-      check.run(stretches);
-      expect(check.diagnostics()).toEqual(checkRuleLines(text, 'before.rules', stretches).sort((a, b) => a.line - b.line));
-    } finally {
-      if (saved === undefined) delete process.env.IPT_LINT_WORKER;
-      else process.env.IPT_LINT_WORKER = saved;
-    }
+    const check = withWorkerSetting('0', () => built.RuleLineCheck.start(text, 'before.rules'));
+    expect(check.aside).toBe(false);
+    check.run(stretches);
+    expect(check.diagnostics()).toEqual(checkRuleLines(text, 'before.rules', stretches).sort((a, b) => a.line - b.line));
   });
 
   it('keeps a small text in-process', () => {
     const { text: small } = bigSave(100);
-    expect(built.RuleLineCheck.start(small, 'small.rules').aside).toBe(false);
+    expect(withWorkerSetting('1', () => built.RuleLineCheck.start(small, 'small.rules')).aside).toBe(false);
   });
 });
