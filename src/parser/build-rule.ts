@@ -364,23 +364,17 @@ function checkProtocolRequirements(rule: Rule, line: ClassifiedLine, report: Rep
 }
 
 /** Per ASCII code: 1 for a blank (as `\s` has them) or a double quote. */
-const BLANK_OR_QUOTE = new Uint8Array(128);
-for (const code of [9, 10, 11, 12, 13, 32, 34]) BLANK_OR_QUOTE[code] = 1;
-
-/** `/[\s"]/.test(text)`, without the regular expression for ASCII text: it runs on every chain name of a dump. */
-function hasBlankOrQuote(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 127) return /[\s"]/.test(text);
-    if (BLANK_OR_QUOTE[code] === 1) return true;
-  }
-  return false;
-}
+/**
+ * A regular expression, not a loop over the characters: it runs on every chain name of a dump,
+ * which are slices of the file's text, and on those V8's compiled expression is about three times
+ * faster than `charCodeAt` in a loop (100k names of a kube-proxy dump: 13–25 ms against 40 ms).
+ */
+const BLANK_OR_QUOTE = /[\s"]/;
 
 /** Why iptables would refuse a chain name, or null. Length is left to the lint rule about it. */
 export function chainNameProblem(name: string): string | null {
   if (name === '') return 'a chain name cannot be empty';
-  if (hasBlankOrQuote(name)) return `\`${name}\` is not a valid chain name: it contains blanks or quotes`;
+  if (BLANK_OR_QUOTE.test(name)) return `\`${name}\` is not a valid chain name: it contains blanks or quotes`;
   const first = name.charCodeAt(0);
   if (first === 45 /* - */ || first === 33 /* ! */) return `\`${name}\` is not a valid chain name: it cannot start with \`${name[0]}\``;
   return null;

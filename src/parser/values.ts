@@ -245,18 +245,15 @@ interface ParsedNetwork<A> {
 }
 
 /**
- * `a.b.c.d` or `a.b.c.d/n` in its plainest spelling, which the general check would accept: told
- * without making a string or an array, since nearly every address of a large dump looks like it.
+ * `a.b.c.d` or `a.b.c.d/n` in its plainest spelling (no leading zeros, a prefix length of 0 to
+ * 32), which the general check would accept. Nearly every address of a large dump looks like it,
+ * and these are slices of the file's text, on which V8's compiled expression tells them apart
+ * faster than a loop over their characters.
  */
+const PLAIN_IPV4_NETWORK = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\/(?:3[0-2]|[12]\d|\d))?$/;
+
 function isPlainIPv4Network(text: string): boolean {
-  const slash = text.indexOf('/');
-  if (slash < 0) return parseStrictIPv4(text) !== null;
-  const prefixLength = text.length - slash - 1;
-  if (prefixLength < 1 || prefixLength > 2) return false;
-  const high = text.charCodeAt(slash + 1) - 48;
-  const low = prefixLength === 2 ? text.charCodeAt(slash + 2) - 48 : 0;
-  if (high < 0 || high > 9 || low < 0 || low > 9 || (prefixLength === 2 && (high === 0 || high * 10 + low > 32))) return false;
-  return parseStrictIPv4(text.slice(0, slash)) !== null;
+  return PLAIN_IPV4_NETWORK.test(text);
 }
 
 function splitMask(text: string): [string, string | null] {
