@@ -4,6 +4,8 @@ import { canonicalAddress, canonicalPortRange, canonicalProtocol } from './parse
 export interface PrintOptions {
   /** Print rule counters (`[packets:bytes]` before `-A`) where the dump has them. Default true. */
   counters?: boolean;
+  /** The rule's specification as `printRuleSpec` gives it, when the caller has already printed it. */
+  spec?: string;
 }
 
 const PARAMETER_FLAGS: Record<Parameter['name'], string> = {
@@ -50,7 +52,7 @@ export function printTable(table: Table, family: Family, options: PrintOptions =
 /** One rule as an `-A` line in iptables' own order. */
 export function printRule(rule: Rule, family: Family, options: PrintOptions = {}): string {
   const counters = options.counters !== false && rule.counters !== null ? `[${rule.counters.packets}:${rule.counters.bytes}] ` : '';
-  const spec = printRuleSpec(rule, family);
+  const spec = options.spec ?? printRuleSpec(rule, family);
   // iptables-save never prints a family prefix; a restore file's `-4`/`-6` rule keeps it so the text still says which family it is for.
   const prefix = rule.onlyFamily === null ? '' : rule.onlyFamily === 'ipv4' ? '-4 ' : '-6 ';
   return `${prefix}${counters}-A ${quoteIfNeeded(rule.chain)}${spec === '' ? '' : ' ' + spec}`;

@@ -1,5 +1,5 @@
 import type { Chain, Counters, Dump, Family, Rule, Ruleset, TableName } from '../ast';
-import { meaningRule } from '../lint/rule-meaning';
+import { isOwnMeaning, meaningRule } from '../lint/rule-meaning';
 import { BUILTIN_CHAINS } from '../parser/parse-dump';
 import { printRule, printRuleParts, printRuleSpec, type RulePart } from '../printer';
 import { alignSequences } from './align';
@@ -146,9 +146,9 @@ interface RuleSlot {
 }
 
 function alignRules(family: Family, table: TableName, chain: string, beforeRules: Rule[], afterRules: Rule[], options: DiffOptions): ChainStep[] {
-  const meaningCache = new Map<Rule, string>();
-  const beforeMeaning = (rule: Rule) => comparableText(rule, family, options, options.interfaceAliases?.before, meaningCache);
-  const afterMeaning = (rule: Rule) => comparableText(rule, family, options, options.interfaceAliases?.after, meaningCache);
+  const printed = new PrintedSpecs(family);
+  const beforeMeaning = (rule: Rule) => comparableText(rule, family, options, options.interfaceAliases?.before, printed);
+  const afterMeaning = (rule: Rule) => comparableText(rule, family, options, options.interfaceAliases?.after, printed);
   const before: RuleSlot[] = beforeRules.map((rule, index) => ({ rule, index, partner: -1, how: null }));
   const after: RuleSlot[] = afterRules.map((rule, index) => ({ rule, index, partner: -1, how: null }));
 
@@ -183,7 +183,27 @@ function alignRules(family: Family, table: TableName, chain: string, beforeRules
 
   for (const gap of gaps(before, after)) pairEdits(gap.before, gap.after, family);
 
-  return buildSteps(family, table, chain, before, after, options);
+  return buildSteps(family, table, chain, before, after, options, printed);
+}
+
+/**
+ * Each rule's printed specification and its meaning's, printed once: most rules that changed are
+ * printed for their meaning and then for the output, and most mean exactly what they say.
+ */
+class PrintedSpecs {
+  private readonly specs = new Map<Rule, string>();
+  readonly meanings = new Map<Rule, string>();
+
+  constructor(private readonly family: Family) {}
+
+  of(rule: Rule): string {
+    let spec = this.specs.get(rule);
+    if (spec === undefined) {
+      spec = printRuleSpec(rule, this.family);
+      this.specs.set(rule, spec);
+    }
+    return spec;
+  }
 }
 
 function pair(before: RuleSlot, after: RuleSlot, how: 'same' | 'moved' | 'changed'): void {
@@ -242,9 +262,9 @@ function similarity(a: Set<string>, b: Set<string>): number {
   return common / Math.max(a.size, b.size, 1);
 }
 
-function buildSteps(family: Family, table: TableName, chain: string, before: RuleSlot[], after: RuleSlot[], options: DiffOptions): ChainStep[] {
+function buildSteps(family: Family, table: TableName, chain: string, before: RuleSlot[], after: RuleSlot[], options: DiffOptions, printed: PrintedSpecs): ChainStep[] {
   const base = { family, table, chain };
-  const side = (slot: RuleSlot) => ({ line: slot.rule.line, position: slot.index + 1, rule: printRule(slot.rule, family, { counters: false }) });
+  const side = (slot: RuleSlot) => ({ line: slot.rule.line, position: slot.index + 1, rule: printRule(slot.rule, family, { counters: false, spec: printed.of(slot.rule) }) });
   const changeFor = (slot: RuleSlot, isBefore: boolean): Change => {
     if (slot.change !== undefined) return slot.change;
     if (slot.how === null) {
@@ -320,10 +340,16 @@ function rewritesText(options: DiffOptions): boolean {
 }
 
 /** The canonical meaning of a rule, with what the options say to disregard taken out. */
-function comparableText(rule: Rule, family: Family, options: DiffOptions, aliases: ReadonlyMap<string, string> | undefined, cache: Map<Rule, string>): string {
+function comparableText(rule: Rule, family: Family, options: DiffOptions, aliases: ReadonlyMap<string, string> | undefined, printed: PrintedSpecs): string {
+  const cache = printed.meanings;
   const cached = cache.get(rule);
   if (cached !== undefined) return cached;
   let meaning = meaningRule(rule);
+  if (!rewritesText(options) && isOwnMeaning(meaning, rule)) {
+    const text = printed.of(rule);
+    cache.set(rule, text);
+    return text;
+  }
   if (options.ignoreComments) meaning = { ...meaning, matches: meaning.matches.filter((match) => match.module !== 'comment') };
   if (aliases !== undefined && aliases.size > 0) {
     meaning = {

@@ -52,18 +52,41 @@ function matchMeaning(match: Match): Match {
   const options = match.options.map((option) => {
     let meaning = option;
     if (isState && option.name === 'state') meaning = { ...meaning, name: 'ctstate', spelling: '--ctstate' };
-    if (FLAG_SET_OPTIONS.has(meaning.name) || FLAG_SET_PAIR_OPTIONS.has(meaning.name)) meaning = { ...meaning, values: meaning.values.map(sortedFlagList) };
-    if (MARK_MATCHES.has(match.module) && meaning.name === 'mark') meaning = { ...meaning, values: meaning.values.map(markMatchValue) };
+    if (FLAG_SET_OPTIONS.has(meaning.name) || FLAG_SET_PAIR_OPTIONS.has(meaning.name)) meaning = withValues(meaning, sortedFlagList);
+    if (MARK_MATCHES.has(match.module) && meaning.name === 'mark') meaning = withValues(meaning, markMatchValue);
     return meaning;
   });
-  return { ...match, module: isState ? 'conntrack' : match.module, options: sortedOptions(options) };
+  const sorted = sortedOptions(options);
+  // Most matches already say what they mean: the match itself then stands for its meaning.
+  if (!isState && sameItems(sorted, match.options)) return match;
+  return { ...match, module: isState ? 'conntrack' : match.module, options: sorted };
 }
 
 function targetMeaning(target: Target): Target {
   if (target.type !== 'extension') return target;
   let options = target.options;
   if (target.name === 'MARK') options = options.map(markTargetOption);
-  return { kind: target.kind, name: target.name, type: target.type, line: target.line, column: target.column, options: sortedOptions(options) };
+  const sorted = sortedOptions(options);
+  if (sameItems(sorted, target.options)) return target;
+  return { kind: target.kind, name: target.name, type: target.type, line: target.line, column: target.column, options: sorted };
+}
+
+/** The option with `meaning` applied to each value; the option itself when no value changes. */
+function withValues(option: ExtensionOption, meaning: (value: string) => string): ExtensionOption {
+  const values = option.values.map(meaning);
+  return sameItems(values, option.values) ? option : { ...option, values };
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}
+
+/**
+ * Whether a rule's meaning holds the rule's own matches and target, so that it prints as the rule
+ * does: nothing was spelled in a way its meaning normalises.
+ */
+export function isOwnMeaning(meaning: Rule, rule: Rule): boolean {
+  return meaning.target === rule.target && sameItems(meaning.matches, rule.matches) && meaning.parameters === rule.parameters;
 }
 
 /** iptables-save prints options in its own fixed order, so the order a rule was written in carries no meaning. */
