@@ -478,9 +478,10 @@ class SaveScanner {
       if (matcher !== null) {
         matcher.pairDeclaration(declaration, text);
       } else {
+        // One map operation, not two: a name declared again leaves the size as it was.
         const index = section.declarationIndex!;
-        if (index.has(name)) section.duplicates = true;
-        else index.set(name, declarations.length);
+        const known = index.size;
+        if (index.set(name, declarations.length).size === known) section.duplicates = true;
       }
       declarations.push(declaration);
       start = lineEnd;
