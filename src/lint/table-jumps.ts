@@ -1,5 +1,6 @@
-import type { Family, Rule, Table } from '../ast';
+import type { Chain, Family, Rule, Table } from '../ast';
 import { targetIsGoto, targetNameOf, targetTypeOf } from '../parser/lazy-rule';
+import { parsedChainsByName } from '../parser/parse-dump';
 
 /**
  * Where the rules of a table jump or go, found in one pass for every rule that follows jumps
@@ -9,7 +10,7 @@ import { targetIsGoto, targetNameOf, targetTypeOf } from '../parser/lazy-rule';
  */
 export interface TableJumps {
   /** Position in `table.chains` by chain name. */
-  readonly chainIndex: ReadonlyMap<string, number>;
+  readonly chainIndex: ChainIndex;
   /** One entry per chain and one more at the end. */
   readonly firstJump: Int32Array;
   /** The chain each jump leads to. */
@@ -42,13 +43,38 @@ export function jumpAppliesIn(jumps: TableJumps, jump: number, family: Family): 
   return only === 0 || only === (family === 'ipv4' ? ONLY_IPV4 : ONLY_IPV6);
 }
 
+/** Looks up a chain's position in its table by name. */
+export interface ChainIndex {
+  get(name: string): number | undefined;
+}
+
+/**
+ * The parse's own map of the table's chains, each chain's position telling its index, while the
+ * table holds the chains the parse left, at their positions: tens of thousands of names are not
+ * hashed a second time. Otherwise a Map, not an object: the names are slices of the file text,
+ * which a property lookup would first intern.
+ */
+function chainIndexOf(table: Table): ChainIndex {
+  const chains = table.chains;
+  const parsed = parsedChainsByName(table);
+  if (parsed === undefined || parsed.size !== chains.length || !chains.every((chain, index) => chain.position === index + 1)) return mapIndex(chains);
+  return {
+    get(name) {
+      const chain = parsed.get(name);
+      return chain !== undefined && chains[chain.position - 1] === chain ? chain.position - 1 : undefined;
+    },
+  };
+}
+
+function mapIndex(chains: readonly Chain[]): ChainIndex {
+  const index = new Map<string, number>();
+  for (let at = 0; at < chains.length; at++) index.set(chains[at].name, at);
+  return index;
+}
+
 export function tableJumps(table: Table): TableJumps {
   const chains = table.chains;
-  // A Map, not an object: the target names are slices of the file text, which a property lookup
-  // would first intern, one new string each, while a Map only hashes them. The index is built once
-  // per table, so interning never pays off.
-  const chainIndex = new Map<string, number>();
-  for (let index = 0; index < chains.length; index++) chainIndex.set(chains[index].name, index);
+  const chainIndex = chainIndexOf(table);
 
   let ruleCount = 0;
   for (let index = 0; index < chains.length; index++) ruleCount += chains[index].rules.length;
