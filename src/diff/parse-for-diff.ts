@@ -40,7 +40,6 @@ export function parseForDiff(before: DiffInput, after: DiffInput, options: DiffP
     check.cancel();
     return parseBothInFull(before, after, parseOptions);
   }
-  const { pairs } = shared;
   check.run(sharedRuleLines(shared.before));
   // The chains that differ still share most of their lines (a long chain with a few edits).
   const memo = new LineMemo();
@@ -48,7 +47,7 @@ export function parseForDiff(before: DiffInput, after: DiffInput, options: DiffP
   const afterParse = parseDump(after.text, { ...parseOptions, file: after.file, memo, stretches: unreadLines(shared.after) });
   const sharedLineDiagnostics = check.diagnostics();
   addDiagnostics(beforeParse, sharedLineDiagnostics);
-  addDiagnostics(afterParse, sharedDiagnostics(sharedLineDiagnostics, pairs, after));
+  addDiagnostics(afterParse, sharedDiagnostics(sharedLineDiagnostics, shared, after));
   return { before: beforeParse, after: afterParse };
 }
 
@@ -74,9 +73,6 @@ export interface DiffParseOptions extends Pick<ParseOptions, 'family'> {
   counters?: boolean;
 }
 
-/** Two blocks of one chain of a family; `exact` when their text is the same, counters included. */
-type BlockPair = { before: ChainBlock; after: ChainBlock; exact: boolean; family: Family };
-
 function parseBothInFull(before: DiffInput, after: DiffInput, options: Pick<ParseOptions, 'family'>): DiffParse {
   const memo = new LineMemo();
   return { before: parseDump(before.text, { ...options, file: before.file, memo }), after: parseDump(after.text, { ...options, file: after.file, memo }) };
@@ -84,7 +80,7 @@ function parseBothInFull(before: DiffInput, after: DiffInput, options: Pick<Pars
 
 /**
  * What two saves hold alike, found by a scan of their text: the chain blocks both hold word for
- * word (counters aside, unless they count), paired, in the order of `before`, and the sections of
+ * word (counters aside, unless they count), paired, in the order of `before`, and the layout of
  * each side, where those blocks are marked unread. So are the declarations of user chains alike
  * in both whose rules are such a pair or who have none on either side: such a chain is the same
  * on both sides, and neither tree needs it. Each of these declarations is plain
@@ -92,65 +88,78 @@ function parseBothInFull(before: DiffInput, after: DiffInput, options: Pick<Pars
  * about it.
  */
 interface SharedChains {
-  pairs: BlockPair[];
-  before: ChainSection[];
-  after: ChainSection[];
+  before: SaveLayout;
+  after: SaveLayout;
+  /** The paired blocks, by index in each side's layout, in the order of `before`. */
+  pairedBefore: number[];
+  pairedAfter: number[];
 }
 
 /** What `before` and `after` hold alike; null when either text is not a plain save. */
 function sharedChains(before: DiffInput, after: DiffInput, family: Family | undefined, ignoreCounters: boolean): SharedChains | null {
   const beforeUnits = codeUnitsOf(before);
-  const beforeSections = chainSections(before.text, beforeUnits, family, null);
-  if (beforeSections === null) return null;
-  const matcher = new BlockMatcher(before.text, beforeUnits, beforeSections, ignoreCounters);
-  const afterSections = chainSections(after.text, codeUnitsOf(after), family, matcher);
-  if (afterSections === null) return null;
-  markSameChains(beforeSections, afterSections);
-  return { pairs: matcher.pairs.sort((a, b) => a.before.firstLine - b.before.firstLine), before: beforeSections, after: afterSections };
+  const beforeLayout = chainSections(before.text, beforeUnits, family, null);
+  if (beforeLayout === null) return null;
+  const matcher = new BlockMatcher(before.text, beforeUnits, beforeLayout, ignoreCounters);
+  const afterLayout = chainSections(after.text, codeUnitsOf(after), family, matcher);
+  if (afterLayout === null) return null;
+  markSameChains(beforeLayout, afterLayout);
+  const { pairedBefore, pairedAfter } = matcher;
+  // Two saves of one host list their chains in the same order: the pairs are nearly always sorted already.
+  if (pairedBefore.some((block, index) => index > 0 && block < pairedBefore[index - 1])) {
+    const order = pairedBefore.map((_, index) => index).sort((x, y) => pairedBefore[x] - pairedBefore[y]);
+    return { before: beforeLayout, after: afterLayout, pairedBefore: order.map((index) => pairedBefore[index]), pairedAfter: order.map((index) => pairedAfter[index]) };
+  }
+  return { before: beforeLayout, after: afterLayout, pairedBefore, pairedAfter };
 }
 
 /** Marks unread the declarations of chains the same on both sides (see SharedChains). */
-function markSameChains(beforeSections: readonly ChainSection[], afterSections: readonly ChainSection[]): void {
-  for (const section of afterSections) {
-    const beforeSection = beforeSections.find((candidate) => candidate.key === section.key);
-    if (beforeSection === undefined || beforeSection.duplicates || hasDuplicates(section, beforeSection)) continue;
-    for (const declaration of section.declarations) {
-      const counterpart = declaration.alike ? declaration.counterpart : null;
-      if (counterpart === null) continue;
-      const block = declaration.block;
-      if (block === null ? counterpart.block === null : block.shared !== null && block.shared === counterpart.block) {
-        declaration.unread = true;
-        counterpart.unread = true;
+function markSameChains(before: SaveLayout, after: SaveLayout): void {
+  for (const section of after.sections) {
+    const beforeSection = before.sections.find((candidate) => candidate.key === section.key);
+    if (beforeSection === undefined || beforeSection.duplicates || hasDuplicates(after, section, beforeSection)) continue;
+    for (let declaration = section.firstDeclaration; declaration < section.declarationsEnd; declaration++) {
+      if ((after.declarationFlags[declaration] & ALIKE) === 0) continue;
+      const counterpart = after.counterpart[declaration];
+      const block = after.declarationBlock[declaration];
+      const beforeBlock = before.declarationBlock[counterpart];
+      if (block < 0 ? beforeBlock < 0 : beforeBlock >= 0 && after.shared[block] === beforeBlock) {
+        after.declarationFlags[declaration] |= UNREAD;
+        before.declarationFlags[counterpart] |= UNREAD;
       }
     }
   }
 }
 
 /** The rule lines of `before`'s shared blocks, adjoining blocks joined. */
-function sharedRuleLines(sections: readonly ChainSection[]): RuleLineStretch[] {
+function sharedRuleLines(before: SaveLayout): RuleLineStretch[] {
   const stretches: RuleLineStretch[] = [];
-  for (const { blocks, family } of sections) {
+  for (const { firstBlock, blocksEnd, family } of before.sections) {
     let last: RuleLineStretch | null = null;
     let lastEnd = -1;
-    for (const block of blocks) {
-      if (!block.unread) continue;
-      if (last !== null && lastEnd === block.start) {
-        last.lineCount += block.lineCount;
+    for (let block = firstBlock; block < blocksEnd; block++) {
+      if ((before.blockFlags[block] & UNREAD) === 0) continue;
+      if (last !== null && lastEnd === before.blockStart[block]) {
+        last.lineCount += before.blockLines[block];
       } else {
-        last = { firstLine: block.firstLine, lineCount: block.lineCount, start: block.start, family };
+        last = { firstLine: before.blockLine[block], lineCount: before.blockLines[block], start: before.blockStart[block], family };
         stretches.push(last);
       }
-      lastEnd = block.end;
+      lastEnd = before.blockEnd[block];
     }
   }
   return stretches;
 }
 
 /** Whether `section` of `after` declares a chain twice; the same answer as for `before` when it declares the same names in the same order. */
-function hasDuplicates(section: ChainSection, beforeSection: ChainSection): boolean {
-  const names = section.declarations;
-  if (names.length === beforeSection.declarations.length && names.every((declaration, index) => declaration.counterpart === beforeSection.declarations[index])) return beforeSection.duplicates;
-  return new Set(names.map((declaration) => declaration.name)).size !== names.length;
+function hasDuplicates(after: SaveLayout, section: ChainSection, beforeSection: ChainSection): boolean {
+  const count = section.declarationsEnd - section.firstDeclaration;
+  if (count === beforeSection.declarationsEnd - beforeSection.firstDeclaration) {
+    let inStep = true;
+    for (let offset = 0; offset < count && inStep; offset++) inStep = after.counterpart[section.firstDeclaration + offset] === beforeSection.firstDeclaration + offset;
+    if (inStep) return beforeSection.duplicates;
+  }
+  return new Set(after.names.slice(section.firstDeclaration, section.declarationsEnd)).size !== count;
 }
 
 /**
@@ -172,7 +181,7 @@ function codeUnitsOf(input: DiffInput): CodeUnits {
 }
 
 /** The lines of one side that the parse passes over, adjoining ones joined, in line order: its blocks and declarations marked unread. */
-function unreadLines(sections: readonly ChainSection[]): LineStretch[] {
+function unreadLines(layout: SaveLayout): LineStretch[] {
   const stretches: LineStretch[] = [];
   const add = (firstLine: number, lineCount: number, start: number, end: number): void => {
     const last = stretches.length > 0 ? stretches[stretches.length - 1] : null;
@@ -183,20 +192,17 @@ function unreadLines(sections: readonly ChainSection[]): LineStretch[] {
       stretches.push({ firstLine, lineCount, start, end });
     }
   };
-  for (const { declarations, blocks } of sections) {
+  const addDeclaration = (declaration: number): void => {
+    if ((layout.declarationFlags[declaration] & UNREAD) !== 0) add(layout.declarationLine[declaration], 1, layout.declarationStart[declaration], layout.declarationEnd[declaration]);
+  };
+  for (const { firstDeclaration, declarationsEnd, firstBlock, blocksEnd } of layout.sections) {
     // Both in line order: merged, not sorted.
-    let next = 0;
-    for (const block of blocks) {
-      for (; next < declarations.length && declarations[next].line < block.firstLine; next++) {
-        const declaration = declarations[next];
-        if (declaration.unread) add(declaration.line, 1, declaration.lineStart, declaration.lineEnd);
-      }
-      if (block.unread) add(block.firstLine, block.lineCount, block.start, block.end);
+    let next = firstDeclaration;
+    for (let block = firstBlock; block < blocksEnd; block++) {
+      for (; next < declarationsEnd && layout.declarationLine[next] < layout.blockLine[block]; next++) addDeclaration(next);
+      if ((layout.blockFlags[block] & UNREAD) !== 0) add(layout.blockLine[block], layout.blockLines[block], layout.blockStart[block], layout.blockEnd[block]);
     }
-    for (; next < declarations.length; next++) {
-      const declaration = declarations[next];
-      if (declaration.unread) add(declaration.line, 1, declaration.lineStart, declaration.lineEnd);
-    }
+    for (; next < declarationsEnd; next++) addDeclaration(next);
   }
   return stretches;
 }
@@ -206,15 +212,17 @@ function unreadLines(sections: readonly ChainSection[]): LineStretch[] {
  * where the counters before a line differ in length, to the same words of it: a shared line reads
  * as it does in `before` (its counters aside).
  */
-function sharedDiagnostics(diagnostics: readonly Diagnostic[], pairs: readonly BlockPair[], after: DiffInput): Diagnostic[] {
+function sharedDiagnostics(diagnostics: readonly Diagnostic[], shared: SharedChains, after: DiffInput): Diagnostic[] {
   const moved: Diagnostic[] = [];
+  const layout = shared.after;
   for (const diagnostic of diagnostics) {
-    const pair = pairHolding(pairs, diagnostic.line - 1);
-    if (pair === null) continue;
-    const offset = diagnostic.line - 1 - pair.before.firstLine;
-    const here = { ...diagnostic, file: after.file, line: pair.after.firstLine + offset + 1 };
-    if (!pair.exact) {
-      const source = lineOfBlock(after.text, pair.after, offset);
+    const pair = pairHolding(shared, diagnostic.line - 1);
+    if (pair < 0) continue;
+    const block = shared.pairedAfter[pair];
+    const offset = diagnostic.line - 1 - shared.before.blockLine[shared.pairedBefore[pair]];
+    const here = { ...diagnostic, file: after.file, line: layout.blockLine[block] + offset + 1 };
+    if ((layout.blockFlags[block] & EXACT) === 0) {
+      const source = lineOfBlock(after.text, layout.blockStart[block], offset);
       const prefix = counterPrefixLength(diagnostic.source);
       const shift = counterPrefixLength(source) - prefix;
       if (here.column > prefix) here.column += shift;
@@ -226,12 +234,12 @@ function sharedDiagnostics(diagnostics: readonly Diagnostic[], pairs: readonly B
   return moved;
 }
 
-/** The text of a block's line, counted from 0. */
-function lineOfBlock(text: string, block: ChainBlock, offset: number): string {
-  let start = block.start;
-  for (let line = 0; line < offset; line++) start = text.indexOf('\n', start) + 1;
-  const newline = text.indexOf('\n', start);
-  return text.slice(start, newline < 0 ? text.length : newline);
+/** The text of the line `offset` lines (counted from 0) into the block that starts at `start`. */
+function lineOfBlock(text: string, start: number, offset: number): string {
+  let at = start;
+  for (let line = 0; line < offset; line++) at = text.indexOf('\n', at) + 1;
+  const newline = text.indexOf('\n', at);
+  return text.slice(at, newline < 0 ? text.length : newline);
 }
 
 const COUNTER_PREFIX = /^\[\d+:\d+\] /;
@@ -240,43 +248,93 @@ function counterPrefixLength(line: string): number {
   return COUNTER_PREFIX.exec(line)?.[0].length ?? 0;
 }
 
-/** The pair whose `before` block holds the 0-based line, by binary search over pairs in `before` order. */
-function pairHolding(pairs: readonly BlockPair[], lineIndex: number): BlockPair | null {
+/** The pair whose `before` block holds the 0-based line, by binary search over the pairs in `before` order; -1 when none does. */
+function pairHolding(shared: SharedChains, lineIndex: number): number {
+  const { pairedBefore, before } = shared;
   let low = 0;
-  let high = pairs.length;
+  let high = pairedBefore.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (pairs[middle].before.firstLine <= lineIndex) low = middle + 1;
+    if (before.blockLine[pairedBefore[middle]] <= lineIndex) low = middle + 1;
     else high = middle;
   }
-  const pair = low > 0 ? pairs[low - 1] : null;
-  return pair !== null && lineIndex < pair.before.firstLine + pair.before.lineCount ? pair : null;
+  if (low === 0) return -1;
+  const block = pairedBefore[low - 1];
+  return lineIndex < before.blockLine[block] + before.blockLines[block] ? low - 1 : -1;
 }
 
-/** One chain's rules in a save file: an unbroken run of `-A` lines. */
-interface ChainBlock {
-  chain: string;
-  /** 0-based index of the first line, and the number of lines. */
-  firstLine: number;
-  lineCount: number;
-  /** Where the first line starts in the text, and where the line after the last one starts. */
-  start: number;
-  end: number;
-  /** Where it stands among its section's blocks. */
-  index: number;
-  /** In `after`, the block of `before` this one is word for word (see BlockMatcher); null when none is. */
-  shared: ChainBlock | null;
-  /** Left to the check of shared lines, unread by the parse: a block of a shared pair. */
-  unread: boolean;
+/** Flags of a declaration: a user chain declared plainly, `:NAME - [packets:bytes]`, with a name the parser takes as it is. */
+const PLAIN = 1;
+/** In `after`: plain, and alike the declaration of the same name in `before` (counters aside, unless they count). */
+const ALIKE = 2;
+/** Of a declaration or a block: the parse passes over it (a shared block's lines are checked apart). */
+const UNREAD = 4;
+/** Of a block of `after`: the same text as its block in `before`, counters included. */
+const EXACT = 8;
+
+/**
+ * One save's chain declarations and runs of rules (blocks), as columns in file order: a
+ * kube-proxy save holds tens of thousands of each, and an object apiece cost its scan a third of
+ * its time, in allocation and garbage collection.
+ */
+class SaveLayout {
+  readonly sections: ChainSection[] = [];
+  /** Per declaration: the chain's name (which stands one character after the line's start), the line's 0-based index, where it starts and where the next line does. */
+  readonly names: string[] = [];
+  readonly declarationLine: number[] = [];
+  readonly declarationStart: number[] = [];
+  readonly declarationEnd: number[] = [];
+  /** PLAIN, ALIKE, UNREAD. */
+  readonly declarationFlags: number[] = [];
+  /** The chain's block, -1 when it has none. */
+  readonly declarationBlock: number[] = [];
+  /** In `after`: the declaration of the same name in `before`, -1 when there is none. */
+  readonly counterpart: number[] = [];
+  /** Per block: the declaration of its chain, its first line's 0-based index, its number of lines, where it starts and where the line after it starts. */
+  readonly blockDeclaration: number[] = [];
+  readonly blockLine: number[] = [];
+  readonly blockLines: number[] = [];
+  readonly blockStart: number[] = [];
+  readonly blockEnd: number[] = [];
+  /** UNREAD, EXACT. */
+  readonly blockFlags: number[] = [];
+  /** In `after`: the block of `before` this one is word for word (see BlockMatcher), -1 when none is. */
+  readonly shared: number[] = [];
+
+  addDeclaration(name: string, line: number, start: number, end: number, plain: boolean): number {
+    this.names.push(name);
+    this.declarationLine.push(line);
+    this.declarationStart.push(start);
+    this.declarationEnd.push(end);
+    this.declarationFlags.push(plain ? PLAIN : 0);
+    this.declarationBlock.push(-1);
+    this.counterpart.push(-1);
+    return this.names.length - 1;
+  }
+
+  addBlock(declaration: number, line: number, lineCount: number, start: number, end: number, shared: number, flags: number): number {
+    const block = this.blockLine.length;
+    this.blockDeclaration.push(declaration);
+    this.blockLine.push(line);
+    this.blockLines.push(lineCount);
+    this.blockStart.push(start);
+    this.blockEnd.push(end);
+    this.blockFlags.push(flags);
+    this.shared.push(shared);
+    this.declarationBlock[declaration] = block;
+    return block;
+  }
 }
 
-/** The chain declarations and blocks of one table of one family, in file order. */
+/** One table of one family in a save: its declarations and blocks, by index in the layout, from the first up to the end (exclusive). */
 interface ChainSection {
   key: string;
   family: Family;
   table: TableName;
-  declarations: Declaration[];
-  blocks: ChainBlock[];
+  firstDeclaration: number;
+  declarationsEnd: number;
+  firstBlock: number;
+  blocksEnd: number;
   /** Whether a chain is declared twice; known for `before` only (see hasDuplicates). */
   duplicates: boolean;
   /** In `before`, where each name is declared, for `after` to find its declarations' counterparts. */
@@ -290,81 +348,88 @@ interface ChainSection {
  * side with the scan; names are looked up only where the orders part.
  */
 class BlockMatcher {
-  readonly pairs: BlockPair[] = [];
+  /** The blocks found alike, by index in each layout, as they were found. */
+  readonly pairedBefore: number[] = [];
+  readonly pairedAfter: number[] = [];
   /** Where the block of `after` that `match` last found ends, and whether it is the same text, counters included. */
   end = 0;
   exact = false;
-  private blocks: readonly ChainBlock[] = [];
-  private cursor = 0;
   private section: ChainSection | null = null;
+  private cursor = 0;
   private declarationCursor = 0;
 
   constructor(
     private readonly beforeText: string,
     private readonly beforeUnits: CodeUnits,
-    private readonly beforeSections: readonly ChainSection[],
+    readonly before: SaveLayout,
     private readonly ignoreCounters: boolean,
   ) {}
 
   enterSection(key: string): void {
-    this.section = this.beforeSections.find((section) => section.key === key) ?? null;
-    this.blocks = this.section?.blocks ?? [];
-    this.cursor = 0;
-    this.declarationCursor = 0;
+    this.section = this.before.sections.find((section) => section.key === key) ?? null;
+    this.cursor = this.section?.firstBlock ?? 0;
+    this.declarationCursor = this.section?.firstDeclaration ?? 0;
   }
 
   /** Gives a declaration of `after` its counterpart in `before`, walking `before`'s declarations side by side as `match` walks its blocks. */
-  pairDeclaration(declaration: Declaration, text: string): void {
-    if (this.section === null) return;
-    const declarations = this.section.declarations;
-    let index = this.declarationCursor;
-    if (index >= declarations.length || declarations[index].name !== declaration.name) {
-      const found = this.section.declarationIndex!.get(declaration.name);
+  pairDeclaration(after: SaveLayout, declaration: number, text: string): void {
+    const section = this.section;
+    if (section === null) return;
+    const before = this.before;
+    const name = after.names[declaration];
+    let counterpart = this.declarationCursor;
+    if (counterpart >= section.declarationsEnd || before.names[counterpart] !== name) {
+      const found = section.declarationIndex!.get(name);
       if (found === undefined) return;
-      index = found;
+      counterpart = found;
     }
-    this.declarationCursor = index + 1;
-    const counterpart = declarations[index];
-    declaration.counterpart = counterpart;
+    this.declarationCursor = counterpart + 1;
+    after.counterpart[declaration] = counterpart;
     // Two plain declarations of one name differ at most in their counters.
-    declaration.alike = declaration.plain && counterpart.plain && (this.ignoreCounters || this.beforeText.slice(counterpart.lineStart, counterpart.lineEnd) === text.slice(declaration.lineStart, declaration.lineEnd));
+    const plain = (after.declarationFlags[declaration] & PLAIN) !== 0 && (before.declarationFlags[counterpart] & PLAIN) !== 0;
+    if (plain && (this.ignoreCounters || this.beforeText.slice(before.declarationStart[counterpart], before.declarationEnd[counterpart]) === text.slice(after.declarationStart[declaration], after.declarationEnd[declaration]))) {
+      after.declarationFlags[declaration] |= ALIKE;
+    }
   }
 
   /**
    * The block of `before` for `chain` when `text` holds its lines at `start` (counters aside, when
-   * they are ignored); null otherwise. `end` is then where those lines end in `text`.
+   * they are ignored); -1 otherwise. `end` is then where those lines end in `text`.
    */
-  match(chain: string, text: string, units: CodeUnits, start: number): ChainBlock | null {
-    const blocks = this.blocks;
-    if (this.cursor >= blocks.length || blocks[this.cursor].chain !== chain) {
-      if (this.section === null) return null;
-      const declaration = this.section.declarations[this.section.declarationIndex!.get(chain) ?? -1];
-      if (declaration?.block == null) return null;
-      this.cursor = declaration.block.index;
+  match(chain: string, text: string, units: CodeUnits, start: number): number {
+    const section = this.section;
+    if (section === null) return -1;
+    const before = this.before;
+    let block = this.cursor;
+    if (block >= section.blocksEnd || before.names[before.blockDeclaration[block]] !== chain) {
+      const declaration = section.declarationIndex!.get(chain);
+      if (declaration === undefined || before.declarationBlock[declaration] < 0) return -1;
+      block = before.declarationBlock[declaration];
     }
-    const block = blocks[this.cursor++];
-    const end = start + block.end - block.start;
+    this.cursor = block + 1;
+    const from = before.blockStart[block];
+    const end = start + before.blockEnd[block] - from;
     // Slices compare natively, several times faster than a loop over the characters; the block must end where a line ends on both sides.
-    if (end <= text.length && this.beforeText.slice(block.start, block.end) === text.slice(start, end) && (end === text.length || text.charCodeAt(end - 1) === 10)) {
+    if (end <= text.length && this.beforeText.slice(from, before.blockEnd[block]) === text.slice(start, end) && (end === text.length || text.charCodeAt(end - 1) === 10)) {
       this.end = end;
       this.exact = true;
       return block;
     }
     // Lines without counters that differ in text differ.
-    if (!this.ignoreCounters || ruleAt(this.beforeUnits, block.start) === block.start) return null;
+    if (!this.ignoreCounters || ruleAt(this.beforeUnits, from) === from) return -1;
     const linesEnd = this.sameButCounters(block, text, units, start);
-    if (linesEnd < 0) return null;
+    if (linesEnd < 0) return -1;
     this.end = linesEnd;
     this.exact = false;
     return block;
   }
 
   /** Where the lines at `start` end when, line by line, they are the block's but for their counters; -1 otherwise. */
-  private sameButCounters(block: ChainBlock, text: string, units: CodeUnits, start: number): number {
+  private sameButCounters(block: number, text: string, units: CodeUnits, start: number): number {
     const { beforeText, beforeUnits } = this;
     let at = start;
-    let from = block.start;
-    for (let line = 0; line < block.lineCount; line++) {
+    let from = this.before.blockStart[block];
+    for (let line = 0; line < this.before.blockLines[block]; line++) {
       if (at >= text.length) return -1;
       const rule = ruleAt(units, at);
       const beforeRule = ruleAt(beforeUnits, from);
@@ -387,16 +452,16 @@ function lineAfter(text: string, start: number): number {
 }
 
 /**
- * The chain blocks of a plain save, per family and table, or null when the text is anything
- * else: restore commands, counters other than `[packets:bytes] ` before a rule (as
- * `iptables-save -c` writes them), CRLF or NUL, a table opened twice, a table
- * before any family header, rules that do not follow the order of the chain declarations one
- * chain at a time (as iptables-save writes them), so that no chain's rules are split up.
+ * The chain declarations and blocks of a plain save, per family and table, or null when the text
+ * is anything else: restore commands, counters other than `[packets:bytes] ` before a rule (as
+ * `iptables-save -c` writes them), CRLF or NUL, a table opened twice, a table before any family
+ * header, rules that do not follow the order of the chain declarations one chain at a time (as
+ * iptables-save writes them), so that no chain's rules are split up.
  */
-function chainSections(text: string, units: CodeUnits, fixedFamily: Family | undefined, matcher: BlockMatcher | null): ChainSection[] | null {
+function chainSections(text: string, units: CodeUnits, fixedFamily: Family | undefined, matcher: BlockMatcher | null): SaveLayout | null {
   if (text.indexOf('\r') >= 0 || text.indexOf('\0') >= 0 || text.charCodeAt(0) === 0xfeff) return null;
-  const sections: ChainSection[] = [];
-  const scanner = new SaveScanner(text, units, matcher);
+  const layout = new SaveLayout();
+  const scanner = new SaveScanner(text, units, layout, matcher);
   let family: Family | null = fixedFamily ?? null;
   while (scanner.start < text.length) {
     const start = scanner.start;
@@ -412,9 +477,11 @@ function chainSections(text: string, units: CodeUnits, fixedFamily: Family | und
     if (first === 42 /* * */) {
       const table = text.slice(start + 1, end);
       const key = `${family} ${table}`;
-      if (scanner.section !== null || family === null || !isTableName(table) || sections.some((other) => other.key === key)) return null;
-      const section: ChainSection = { key, family, table, declarations: [], blocks: [], duplicates: false, declarationIndex: matcher === null ? new Map() : null };
-      sections.push(section);
+      if (scanner.section !== null || family === null || !isTableName(table) || layout.sections.some((other) => other.key === key)) return null;
+      const declarations = layout.names.length;
+      const blocks = layout.blockLine.length;
+      const section: ChainSection = { key, family, table, firstDeclaration: declarations, declarationsEnd: declarations, firstBlock: blocks, blocksEnd: blocks, duplicates: false, declarationIndex: matcher === null ? new Map() : null };
+      layout.sections.push(section);
       scanner.enterSection(section);
     } else if (first === 35 /* # */) {
       const header = text.startsWith('# Generated by ', start) ? HEADER_PATTERN.exec(text.slice(start, end)) : null;
@@ -431,7 +498,7 @@ function chainSections(text: string, units: CodeUnits, fixedFamily: Family | und
     scanner.start = newline < 0 ? text.length : newline + 1;
     scanner.line++;
   }
-  return scanner.section === null ? sections : null;
+  return scanner.section === null ? layout : null;
 }
 
 /**
@@ -449,21 +516,21 @@ class SaveScanner {
   constructor(
     private readonly text: string,
     private readonly units: CodeUnits,
+    private readonly layout: SaveLayout,
     private readonly matcher: BlockMatcher | null,
   ) {}
 
   enterSection(section: ChainSection): void {
     this.section = section;
-    this.nextDeclared = 0;
+    this.nextDeclared = section.firstDeclaration;
     this.matcher?.enterSection(section.key);
   }
 
   /** Reads the chain declarations (`:` lines) from `start` on. */
   readDeclarations(): void {
-    const { text, units, matcher } = this;
+    const { text, units, layout, matcher } = this;
     const section = this.section!;
     const builtin = BUILTIN_CHAINS[section.table];
-    const declarations = section.declarations;
     let start = this.start;
     let line = this.line;
     while (start < text.length && units[start] === 58 /* : */) {
@@ -474,76 +541,56 @@ class SaveScanner {
       const name = text.slice(start + 1, nameEnd);
       const plain = isPlainDeclaration(units, start, nameEnd, end) && !builtin.includes(name);
       const lineEnd = newline < 0 ? text.length : newline + 1;
-      const declaration: Declaration = { name, start: start + 1, length: nameEnd - start - 1, line, lineStart: start, lineEnd, plain, block: null, counterpart: null, alike: false, unread: false };
+      const declaration = layout.addDeclaration(name, line, start, lineEnd, plain);
       if (matcher !== null) {
-        matcher.pairDeclaration(declaration, text);
+        matcher.pairDeclaration(layout, declaration, text);
       } else {
         // One map operation, not two: a name declared again leaves the size as it was.
         const index = section.declarationIndex!;
         const known = index.size;
-        if (index.set(name, declarations.length).size === known) section.duplicates = true;
+        if (index.set(name, declaration).size === known) section.duplicates = true;
       }
-      declarations.push(declaration);
       start = lineEnd;
       line++;
     }
+    section.declarationsEnd = layout.names.length;
     this.start = start;
     this.line = line;
   }
 
   /** Reads the rule lines from `start` on, block by block; false when a rule is not of a chain declared after the last one's. */
   readBlocks(): boolean {
-    const { text, units, matcher } = this;
+    const { text, units, layout, matcher } = this;
     const section = this.section!;
-    const declared = section.declarations;
+    const declared = layout.names.length;
     let start = this.start;
     let line = this.line;
     while (start < text.length && (units[start] === 45 /* - */ || units[start] === 91) /* [ */) {
       let next = this.nextDeclared;
-      while (next < declared.length && !isRuleOf(units, start, declared[next])) next++;
-      if (next === declared.length) return false;
+      while (next < declared && !isRuleOf(units, start, layout.declarationStart[next] + 1, layout.names[next].length)) next++;
+      if (next === declared) return false;
       this.nextDeclared = next + 1;
-      const declaration = declared[next];
-      const same = matcher?.match(declaration.name, text, units, start) ?? null;
+      const name = layout.names[next];
+      const nameAt = layout.declarationStart[next] + 1;
+      const same = matcher === null ? -1 : matcher.match(name, text, units, start);
       // A block of `before` holds the chain's whole run only when the line after it is another chain's.
-      const whole = same !== null && !isRuleOf(units, matcher!.end, declaration);
-      const end = whole ? matcher!.end : rulesEnd(text, units, start, declaration);
-      const lineCount = whole ? same.lineCount : runLines;
-      const block: ChainBlock = { chain: declaration.name, firstLine: line, lineCount, start, end, index: section.blocks.length, shared: whole ? same : null, unread: whole };
-      section.blocks.push(block);
-      declaration.block = block;
+      const whole = same >= 0 && !isRuleOf(units, matcher!.end, nameAt, name.length);
+      const end = whole ? matcher!.end : rulesEnd(text, units, start, name, nameAt);
+      const lineCount = whole ? matcher!.before.blockLines[same] : runLines;
+      const block = layout.addBlock(next, line, lineCount, start, end, whole ? same : -1, whole ? UNREAD | (matcher!.exact ? EXACT : 0) : 0);
       if (whole) {
-        same.unread = true;
-        matcher!.pairs.push({ before: same, after: block, exact: matcher!.exact, family: section.family });
+        matcher!.before.blockFlags[same] |= UNREAD;
+        matcher!.pairedBefore.push(same);
+        matcher!.pairedAfter.push(block);
       }
       line += lineCount;
       start = end;
     }
+    section.blocksEnd = layout.blockLine.length;
     this.start = start;
     this.line = line;
     return true;
   }
-}
-
-/** A chain declared in a table of a save. */
-interface Declaration {
-  name: string;
-  /** Where the name stands in the text. */
-  start: number;
-  length: number;
-  /** The line's 0-based index, where it starts, and where the line after it starts. */
-  line: number;
-  lineStart: number;
-  lineEnd: number;
-  /** A user chain declared plainly, `:NAME - [packets:bytes]`, with a name the parser takes as it is. */
-  plain: boolean;
-  /** The chain's block of rules; null when it has none. */
-  block: ChainBlock | null;
-  /** In `after`: the declaration of the same name in `before`, and whether both are plain and alike (counters aside, unless they count). */
-  counterpart: Declaration | null;
-  alike: boolean;
-  /** Unread by the parse: the chain is the same on both sides. */
-  unread: boolean;
 }
 
 /** Where the `-A` of the line at `start` stands: there, or after counters (`[packets:bytes] `); -1 for counters of another form. */
@@ -579,12 +626,10 @@ function isPlainDeclaration(units: CodeUnits, start: number, nameEnd: number, en
   return units[nameEnd + 1] === 45 && units[nameEnd + 2] === 32 && countersEnd(units, nameEnd + 3) === end;
 }
 
-/** Whether the line at `start` appends to the chain: `-A chain …`, after counters or not. */
-function isRuleOf(units: CodeUnits, start: number, chain: Declaration): boolean {
+/** Whether the line at `start` appends to the chain whose name stands at `name` in the same text: `-A chain …`, after counters or not. */
+function isRuleOf(units: CodeUnits, start: number, name: number, length: number): boolean {
   const rule = ruleAt(units, start);
-  const length = chain.length;
   if (rule < 0 || units[rule] !== 45 || units[rule + 1] !== 65 || units[rule + 2] !== 32 || units[rule + 3 + length] !== 32) return false;
-  const name = chain.start;
   const at = rule + 3;
   for (let index = 0; index < length; index++) if (units[at + index] !== units[name + index]) return false;
   return true;
@@ -594,16 +639,16 @@ function isRuleOf(units: CodeUnits, start: number, chain: Declaration): boolean 
 let runLines = 0;
 
 /**
- * Where the run of the chain's rule lines starting at `start` ends; `runLines` is then their
- * number. Lines without counters are compared by `startsWith`, not code unit by code unit: a
- * cold run spends most of the scan here, and a native comparison is fast before V8 has
- * optimised anything.
+ * Where the run of the chain's rule lines starting at `start` ends (its name stands at `name`);
+ * `runLines` is then their number. Lines without counters are compared by `startsWith`, not code
+ * unit by code unit: a cold run spends most of the scan here, and a native comparison is fast
+ * before V8 has optimised anything.
  */
-function rulesEnd(text: string, units: CodeUnits, start: number, chain: Declaration): number {
-  const prefix = `-A ${chain.name} `;
+function rulesEnd(text: string, units: CodeUnits, start: number, chain: string, name: number): number {
+  const prefix = `-A ${chain} `;
   let lines = 0;
   let at = start;
-  while (at < text.length && (units[at] === 91 /* [ */ ? isRuleOf(units, at, chain) : text.startsWith(prefix, at))) {
+  while (at < text.length && (units[at] === 91 /* [ */ ? isRuleOf(units, at, name, chain.length) : text.startsWith(prefix, at))) {
     at = lineAfter(text, at);
     lines++;
   }
