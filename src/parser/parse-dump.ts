@@ -18,10 +18,10 @@ export interface ParseOptions {
   /** Shared by the parses of dumps that hold many of the same lines (a diff's two sides). */
   memo?: LineMemo;
   /**
-   * Runs of `-A` lines of one chain declared before them, in line order, to pass over unread,
-   * for a caller that checks them apart (see `checkRuleLines`). A diff leaves out the chains
-   * that both of its sides hold word for word (see `parseForDiff`); the tree is then not the
-   * whole dump.
+   * Runs of whole lines, in line order, to pass over unread, for a caller that vouches for them:
+   * a diff leaves out the rules of the chains both of its sides hold word for word (their lines
+   * checked apart, see `checkRuleLines`) and the plain declarations of those user chains (see
+   * `parseForDiff`). The tree is then not the whole dump.
    */
   stretches?: readonly LineStretch[];
 }
