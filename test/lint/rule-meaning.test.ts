@@ -1,5 +1,6 @@
 import type { Family } from '../../src/ast';
-import { parseRuleText, ruleMeaning } from '../../src/lint/rule-meaning';
+import { isOwnMeaning, meaningRule, parseRuleText, ruleMeaning } from '../../src/lint/rule-meaning';
+import { printRuleSpec } from '../../src/printer';
 import { parseDump } from '../../src/parser/parse-dump';
 
 /** The meaning of one rule as it appears in a dump of that family. */
@@ -79,5 +80,26 @@ describe('parseRuleText', () => {
     const parsed = parseRuleText('filter', 'INPUT', text, family);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.problem).toMatch(/\(IPT1\d{3}\)$/);
+  });
+});
+
+describe('isOwnMeaning: a rule that already says what it means is printed once for both', () => {
+  const ruleOf = (text: string) => parseDump(`*filter\n:INPUT ACCEPT [0:0]\n-A INPUT ${text}\nCOMMIT\n`).dump.rulesets[0].tables[0].chains[0].rules[0];
+  test.each([
+    ['-p tcp -m tcp --dport 22 -j ACCEPT', true],
+    ['-s 10.0.0.0/8 -m comment --comment "ssh" -j DROP', true],
+    ['-p tcp -j REJECT --reject-with tcp-reset', true],
+    // Every MARK option is rewritten as `--set-xmark value/mask`, even one already written so.
+    ['-j MARK --set-xmark 0x4000/0xffffffff', false],
+    ['-m state --state NEW -j ACCEPT', false],
+    ['-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', false],
+    ['-p tcp -m tcp --tcp-flags SYN,RST,ACK SYN -j DROP', false],
+    ['-j MARK --set-mark 0x4000', false],
+    ['-p tcp -m tcp --sport 1024:65535 --dport 443 -j ACCEPT', false],
+  ])('%s: %s', (text, own) => {
+    const rule = ruleOf(text);
+    const meaning = meaningRule(rule);
+    expect(isOwnMeaning(meaning, rule)).toBe(own);
+    if (own) expect(printRuleSpec(meaning, 'ipv4')).toBe(printRuleSpec(rule, 'ipv4'));
   });
 });
