@@ -79,9 +79,9 @@ function parseBothInFull(before: DiffInput, after: DiffInput, options: Pick<Pars
 }
 
 /**
- * What two saves hold alike, found by a scan of their text: the chain blocks both hold word for
- * word (counters aside, unless they count), paired, in the order of `before`, and the layout of
- * each side, where those blocks are marked unread. So are the declarations of user chains alike
+ * What two saves hold alike, found by a scan of their text: the layout of each side, where the
+ * chain blocks both hold word for word (counters aside, unless they count) are partners of each
+ * other and marked unread. So are the declarations of user chains alike
  * in both whose rules are such a pair or who have none on either side: such a chain is the same
  * on both sides, and neither tree needs it. Each of these declarations is plain
  * (`:NAME - [packets:bytes]`) and declared once in its table: a parse would find nothing to say
@@ -90,9 +90,6 @@ function parseBothInFull(before: DiffInput, after: DiffInput, options: Pick<Pars
 interface SharedChains {
   before: SaveLayout;
   after: SaveLayout;
-  /** The paired blocks, by index in each side's layout, in the order of `before`. */
-  pairedBefore: number[];
-  pairedAfter: number[];
 }
 
 /** What `before` and `after` hold alike; null when either text is not a plain save. */
@@ -104,13 +101,7 @@ function sharedChains(before: DiffInput, after: DiffInput, family: Family | unde
   const afterLayout = chainSections(after.text, codeUnitsOf(after), family, matcher);
   if (afterLayout === null) return null;
   markSameChains(beforeLayout, afterLayout);
-  const { pairedBefore, pairedAfter } = matcher;
-  // Two saves of one host list their chains in the same order: the pairs are nearly always sorted already.
-  if (pairedBefore.some((block, index) => index > 0 && block < pairedBefore[index - 1])) {
-    const order = pairedBefore.map((_, index) => index).sort((x, y) => pairedBefore[x] - pairedBefore[y]);
-    return { before: beforeLayout, after: afterLayout, pairedBefore: order.map((index) => pairedBefore[index]), pairedAfter: order.map((index) => pairedAfter[index]) };
-  }
-  return { before: beforeLayout, after: afterLayout, pairedBefore, pairedAfter };
+  return { before: beforeLayout, after: afterLayout };
 }
 
 /** Marks unread the declarations of chains the same on both sides (see SharedChains). */
@@ -123,7 +114,7 @@ function markSameChains(before: SaveLayout, after: SaveLayout): void {
       const counterpart = after.counterpart[declaration];
       const block = after.declarationBlock[declaration];
       const beforeBlock = before.declarationBlock[counterpart];
-      if (block < 0 ? beforeBlock < 0 : beforeBlock >= 0 && after.shared[block] === beforeBlock) {
+      if (block < 0 ? beforeBlock < 0 : beforeBlock >= 0 && after.partner[block] === beforeBlock) {
         after.declarationFlags[declaration] |= UNREAD;
         before.declarationFlags[counterpart] |= UNREAD;
       }
@@ -216,10 +207,10 @@ function sharedDiagnostics(diagnostics: readonly Diagnostic[], shared: SharedCha
   const moved: Diagnostic[] = [];
   const layout = shared.after;
   for (const diagnostic of diagnostics) {
-    const pair = pairHolding(shared, diagnostic.line - 1);
-    if (pair < 0) continue;
-    const block = shared.pairedAfter[pair];
-    const offset = diagnostic.line - 1 - shared.before.blockLine[shared.pairedBefore[pair]];
+    const beforeBlock = pairedBlockHolding(shared.before, diagnostic.line - 1);
+    if (beforeBlock < 0) continue;
+    const block = shared.before.partner[beforeBlock];
+    const offset = diagnostic.line - 1 - shared.before.blockLine[beforeBlock];
     const here = { ...diagnostic, file: after.file, line: layout.blockLine[block] + offset + 1 };
     if ((layout.blockFlags[block] & EXACT) === 0) {
       const source = lineOfBlock(after.text, layout.blockStart[block], offset);
@@ -248,19 +239,17 @@ function counterPrefixLength(line: string): number {
   return COUNTER_PREFIX.exec(line)?.[0].length ?? 0;
 }
 
-/** The pair whose `before` block holds the 0-based line, by binary search over the pairs in `before` order; -1 when none does. */
-function pairHolding(shared: SharedChains, lineIndex: number): number {
-  const { pairedBefore, before } = shared;
+/** The block of `before` with a partner in `after` that holds the 0-based line, by binary search over its blocks in line order; -1 when none does. */
+function pairedBlockHolding(before: SaveLayout, lineIndex: number): number {
   let low = 0;
-  let high = pairedBefore.length;
+  let high = before.blockLine.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (before.blockLine[pairedBefore[middle]] <= lineIndex) low = middle + 1;
+    if (before.blockLine[middle] <= lineIndex) low = middle + 1;
     else high = middle;
   }
-  if (low === 0) return -1;
-  const block = pairedBefore[low - 1];
-  return lineIndex < before.blockLine[block] + before.blockLines[block] ? low - 1 : -1;
+  const block = low - 1;
+  return block >= 0 && before.partner[block] >= 0 && lineIndex < before.blockLine[block] + before.blockLines[block] ? block : -1;
 }
 
 /** Flags of a declaration: a user chain declared plainly, `:NAME - [packets:bytes]`, with a name the parser takes as it is. */
@@ -298,8 +287,8 @@ class SaveLayout {
   readonly blockEnd: number[] = [];
   /** UNREAD, EXACT. */
   readonly blockFlags: number[] = [];
-  /** In `after`: the block of `before` this one is word for word (see BlockMatcher), -1 when none is. */
-  readonly shared: number[] = [];
+  /** The block of the other side this one is word for word (see BlockMatcher), -1 when none is. */
+  readonly partner: number[] = [];
 
   addDeclaration(name: string, line: number, start: number, end: number, plain: boolean): number {
     this.names.push(name);
@@ -312,7 +301,7 @@ class SaveLayout {
     return this.names.length - 1;
   }
 
-  addBlock(declaration: number, line: number, lineCount: number, start: number, end: number, shared: number, flags: number): number {
+  addBlock(declaration: number, line: number, lineCount: number, start: number, end: number, partner: number, flags: number): number {
     const block = this.blockLine.length;
     this.blockDeclaration.push(declaration);
     this.blockLine.push(line);
@@ -320,7 +309,7 @@ class SaveLayout {
     this.blockStart.push(start);
     this.blockEnd.push(end);
     this.blockFlags.push(flags);
-    this.shared.push(shared);
+    this.partner.push(partner);
     this.declarationBlock[declaration] = block;
     return block;
   }
@@ -348,9 +337,6 @@ interface ChainSection {
  * side with the scan; names are looked up only where the orders part.
  */
 class BlockMatcher {
-  /** The blocks found alike, by index in each layout, as they were found. */
-  readonly pairedBefore: number[] = [];
-  readonly pairedAfter: number[] = [];
   /** Where the block of `after` that `match` last found ends, and whether it is the same text, counters included. */
   end = 0;
   exact = false;
@@ -580,8 +566,7 @@ class SaveScanner {
       const block = layout.addBlock(next, line, lineCount, start, end, whole ? same : -1, whole ? UNREAD | (matcher!.exact ? EXACT : 0) : 0);
       if (whole) {
         matcher!.before.blockFlags[same] |= UNREAD;
-        matcher!.pairedBefore.push(same);
-        matcher!.pairedAfter.push(block);
+        matcher!.before.partner[same] = block;
       }
       line += lineCount;
       start = end;

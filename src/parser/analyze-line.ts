@@ -80,7 +80,7 @@ export function headerFamily(program: string): Family | null {
 export function analyzeLine(source: string, lineNumber: number, context: AnalysisContext): LineResult {
   const first = source.charCodeAt(0);
   // Most lines of a large dump are plain rules and chain declarations: read those without the general way's bookkeeping.
-  if ((first === 45 /* - */ || first === 91 /* [ */ || first === 58) /* : */ && source.length <= MAX_LINE_BYTES && source.indexOf(LEGACY_TABLES_WARNING) < 0 && !source.endsWith(UNSUPPORTED_REVISION)) {
+  if ((first === 45 /* - */ || first === 91 /* [ */ || first === 58) /* : */ && isPlainLine(source)) {
     if (first === 58) {
       const declaration = plainChainLine(source, 0);
       if (declaration !== null) return declaration;
@@ -103,11 +103,14 @@ export function readsCleanlyByTemplate(source: string, context: AnalysisContext)
     useTemplates &&
     (first === 45 /* - */ || first === 91) /* [ */ &&
     context.familyState.settled &&
-    source.length <= MAX_LINE_BYTES &&
-    source.indexOf(LEGACY_TABLES_WARNING) < 0 &&
-    !source.endsWith(UNSUPPORTED_REVISION) &&
+    isPlainLine(source) &&
     fitsCleanTemplate(source, context.familyState.family)
   );
+}
+
+/** A line within the length limit, without a leaked nft warning or a trailing `[unsupported revision]`: the quick ways may read it. */
+function isPlainLine(source: string): boolean {
+  return source.length <= MAX_LINE_BYTES && source.indexOf(LEGACY_TABLES_WARNING) < 0 && !source.endsWith(UNSUPPORTED_REVISION);
 }
 
 /**
