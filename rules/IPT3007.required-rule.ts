@@ -1,7 +1,8 @@
 import type { Chain, Family, Rule } from '../src/ast';
 import { familyLabel } from '../src/lint/docker/networks';
 import { findChain, rulesetsFor, WHOLE_FILE } from '../src/lint/policy-scope';
-import { parseRuleText, ruleMeaning, type ParsedRuleText } from '../src/lint/rule-meaning';
+import { parseRuleText, type ParsedRuleText } from '../src/lint/rule-text';
+import { ruleMeaning } from '../src/rule-meaning';
 import type { LintRule } from '../src/lint/types';
 import type { RuleRequirement } from '../src/policy/types';
 

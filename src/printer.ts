@@ -71,7 +71,7 @@ export function printRuleSpec(rule: Rule, family: Family): string {
   }
   const target = rule.target;
   if (target !== null) {
-    parts.push(`${target.kind === 'goto' ? '-g' : '-j'} ${quoteIfNeeded(target.name)}`);
+    parts.push(`${target.kind === 'goto' ? '-g' : '-j'} ${printedTargetName(target.name)}`);
     for (const option of target.options) parts.push(printOption(option, target.type === 'extension'));
   }
   return parts.join(' ');
@@ -117,33 +117,44 @@ export function printParameter(parameter: Pick<Parameter, 'name' | 'negated' | '
   const bang = parameter.negated ? '! ' : '';
   const flag = PARAMETER_FLAGS[parameter.name];
   if (parameter.value === null) return `${bang}${flag}`;
-  let value = parameter.value;
-  switch (parameter.name) {
+  const value = printedParameterValue(parameter.name, parameter.negated, parameter.value, family);
+  return value === null ? '' : `${bang}${flag} ${value}`;
+}
+
+/** A parameter's value as printed; null for `-i +`, which the printer leaves out. */
+export function printedParameterValue(name: Parameter['name'], negated: boolean, value: string, family: Family): string | null {
+  switch (name) {
     case 'source':
     case 'destination':
-      value = canonicalAddress(value, family);
-      break;
+      return quoteIfNeeded(canonicalAddress(value, family));
     case 'protocol':
-      value = canonicalProtocol(value, family);
-      break;
+      return quoteIfNeeded(canonicalProtocol(value, family));
     case 'in-interface':
     case 'out-interface':
-      if (value === '+' && !parameter.negated) return '';
+      if (value === '+' && !negated) return null;
       break;
   }
-  return `${bang}${flag} ${quoteIfNeeded(value)}`;
+  return quoteIfNeeded(value);
 }
 
 function printOption(option: ExtensionOption, known: boolean): string {
   const bang = option.negated ? '! ' : '';
   const flag = known ? `--${option.name}` : option.spelling;
-  const values = option.values.map((value) => {
-    if (known && QUOTED_OPTIONS.has(option.name)) return saveString(value);
-    if (known && ALWAYS_QUOTED_OPTIONS.has(option.name)) return '"' + value.replace(/["\\]/g, (ch) => '\\' + ch) + '"';
-    if (known && PORT_OPTIONS.has(option.name)) return canonicalPortRange(value);
-    return quoteIfNeeded(value);
-  });
+  const values = option.values.map((value) => printedOptionValue(option.name, value, known));
   return values.length === 0 ? `${bang}${flag}` : `${bang}${flag} ${values.join(' ')}`;
+}
+
+/** One value of an extension's option as printed; `known` when the extension and the option are in the extension table. */
+export function printedOptionValue(option: string, value: string, known: boolean): string {
+  if (known && QUOTED_OPTIONS.has(option)) return saveString(value);
+  if (known && ALWAYS_QUOTED_OPTIONS.has(option)) return '"' + value.replace(/["\\]/g, (ch) => '\\' + ch) + '"';
+  if (known && PORT_OPTIONS.has(option)) return canonicalPortRange(value);
+  return quoteIfNeeded(value);
+}
+
+/** A target's name as printed after `-j` or `-g`. */
+export function printedTargetName(name: string): string {
+  return quoteIfNeeded(name);
 }
 
 /** iptables-save's quoting: bare when only `[A-Za-z0-9_-]`, else double-quoted with `"`, `\` and `'` escaped. */

@@ -1,5 +1,6 @@
 import type { Chain, Counters, Dump, Family, Rule, Ruleset, TableName } from '../ast';
-import { isOwnMeaning, meaningRule } from '../lint/rule-meaning';
+import { isOwnMeaning, meaningRule } from '../rule-meaning';
+import { writtenSpecOf } from '../parser/lazy-rule';
 import { BUILTIN_CHAINS } from '../parser/parse-dump';
 import { printRule, printRuleParts, printRuleSpec, type RulePart } from '../printer';
 import { alignSequences } from './align';
@@ -204,6 +205,11 @@ class PrintedSpecs {
     }
     return spec;
   }
+
+  /** Sets the rule's printed specification, found some other way. */
+  remember(rule: Rule, spec: string): void {
+    this.specs.set(rule, spec);
+  }
 }
 
 function pair(before: RuleSlot, after: RuleSlot, how: 'same' | 'moved' | 'changed'): void {
@@ -344,6 +350,14 @@ function comparableText(rule: Rule, family: Family, options: DiffOptions, aliase
   const cache = printed.meanings;
   const cached = cache.get(rule);
   if (cached !== undefined) return cached;
+  if (!rewritesText(options)) {
+    const written = writtenSpecOf(rule, family);
+    if (written !== null) {
+      printed.remember(rule, written);
+      cache.set(rule, written);
+      return written;
+    }
+  }
   let meaning = meaningRule(rule);
   if (!rewritesText(options) && isOwnMeaning(meaning, rule)) {
     const text = printed.of(rule);

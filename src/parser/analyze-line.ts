@@ -4,7 +4,7 @@ import { buildRule, type FamilyState } from './build-rule';
 import { classifyLine, type ClassifiedLine } from './classify';
 import { LazyRule, type LineReader, type RuleDetails } from './lazy-rule';
 import { splitWords, unquote, UnbalancedQuoteError, type Word } from './lexer';
-import { detailsFromTemplate, fitsCleanTemplate, rememberTemplate, ruleFromTemplate, printedPartsFromTemplate, type RuleTemplate } from './line-template';
+import { detailsFromTemplate, fitsCleanTemplate, rememberTemplate, ruleFromTemplate, printedPartsFromTemplate, writtenSpecFromTemplate, type RuleTemplate } from './line-template';
 import type { LineMemo } from './line-memo';
 import { parseShape } from './parse-line';
 
@@ -259,6 +259,7 @@ const LINE_READER: LineReader = {
   details: rebuildDetails,
   printedParts: (raw, reading, family) => (reading === null ? null : printedPartsFromTemplate(reading as RuleTemplate, raw, family)),
   onlyCommentMatches: (reading) => (reading === null ? null : (reading as RuleTemplate).onlyCommentMatches),
+  writtenSpec: (raw, reading, family) => (reading === null ? null : writtenSpecFromTemplate(reading as RuleTemplate, raw, family)),
 };
 
 /** A rule's parameters, matches and target, built again from its (already checked) line. */

@@ -18,6 +18,8 @@ export interface LineReader {
   printedParts(raw: string, reading: object | null, family: Family): string[] | null;
   /** Whether every match of the line is a known `-m comment`, from the reading alone; null when only the details tell. */
   onlyCommentMatches(reading: object | null): boolean | null;
+  /** The line's specification as written when, from its words and reading alone, it prints so and means just that (see `writtenSpecOf`); null otherwise. */
+  writtenSpec(raw: string, reading: object | null, family: Family): string | null;
 }
 
 /** What a rule's line says of its target, before any object is made for it. */
@@ -129,6 +131,11 @@ export class LazyRule implements Rule {
   /** Whether every match is a known `-m comment`, told from the line's reading while the matches are unmade. */
   get onlyCommentMatches(): boolean {
     return (this.#details === null ? this.#reader.onlyCommentMatches(this.#reading) : null) ?? matchesAreComments(this.matches);
+  }
+
+  /** See `writtenSpecOf`: only while nothing of the rule has been made, and so possibly changed. */
+  writtenSpec(family: Family): string | null {
+    return this.#details === null && this.#target === undefined ? this.#reader.writtenSpec(this.raw, this.#reading, family) : null;
   }
 
   /** The same line read at another line number (a memoised line of another dump): a rule of its own, with the same checked text. */
@@ -254,6 +261,16 @@ export function targetTypeOf(rule: Rule): Target['type'] | null {
 
 export function targetIsGoto(rule: Rule): boolean {
   return rule instanceof LazyRule ? rule.targetIsGoto : rule.target?.kind === 'goto';
+}
+
+/**
+ * The rule's specification (everything after its chain's name) as its line writes it, when the
+ * line tells without building the rule that `printRuleSpec(rule, family)` and `ruleMeaning(rule,
+ * family)` both give that text; null when only the built rule would tell. Most lines of a save
+ * are written the way iptables-save prints them.
+ */
+export function writtenSpecOf(rule: Rule, family: Family): string | null {
+  return rule instanceof LazyRule ? rule.writtenSpec(rule.onlyFamily ?? family) : null;
 }
 
 /**

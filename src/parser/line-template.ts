@@ -1,6 +1,7 @@
 import type { Family, ParameterName, Rule, RuleCommand, Target } from '../ast';
 import { bracketCounters, buildRule, chainNameProblem, PARAMETER_ORDER } from './build-rule';
-import { printParameter } from '../printer';
+import { printedOptionValue, printedParameterValue, printedTargetName, printParameter, printRuleSpec } from '../printer';
+import { isOwnMeaning, keepsTargetOption, matchValueMeaning, meaningRule } from '../rule-meaning';
 import { PARAMETER_SPELLINGS, type ClassifiedLine } from './classify';
 import { isTargetExtension, knownTargetName, targetTypeFor, validateOptionValue } from './extensions';
 import type { OptionSpec } from './extension-spec';
@@ -35,6 +36,8 @@ export interface RuleTemplate {
   printedWords: { word: number; part: (value: string, family: Family) => string }[];
   /** Every match of the line is a known `-m comment` (or there is none). */
   onlyCommentMatches: boolean;
+  /** How a line's words tell that its rule prints as it is written and means just that; null when they cannot. */
+  writtenSpec: WrittenSpecPlan | null;
   /** How the classifier and the grammar read the template's line, which holds for every line that fits it. */
   reading: { types: ClassifiedLine['types']; slots: ClassifiedLine['slots']; owners: ClassifiedLine['owners']; shape: CommandShape & { prefix: number; counters: number } };
 }
@@ -55,6 +58,20 @@ interface TemplateLayout {
   literalRuns: number[];
   literalOffsets: number[];
   literalLengths: number[];
+}
+
+/**
+ * A rule prints as written when the template's rules do (their structure is one) and each of its
+ * argument words prints as written and keeps its meaning. Whether the template's rules do is
+ * found from the first line asked about whose arguments pass: a template is often made during a
+ * check that builds no options, so its own line's rule cannot tell.
+ */
+interface WrittenSpecPlan {
+  /** The word after the chain's name, where the specification starts. */
+  firstWord: number;
+  arguments: { word: number; keeps: (value: string, written: string, family: Family) => boolean }[];
+  /** Null until a line's rule has been printed. */
+  printsAsWritten: boolean | null;
 }
 
 interface ArgumentCheck {
@@ -417,11 +434,13 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
     checks: [{ word: shape.operands[0], check: chainNameProblem }],
     printedWords: [],
     onlyCommentMatches: classified.slots.every((slot) => slot.kind !== 'match' || (slot.name === 'comment' && slot.spec !== null)),
+    writtenSpec: null,
     layout: layoutOf(parts),
     reading: { types: classified.types, slots: classified.slots, owners: classified.owners, shape },
   };
   const parameters: Array<RuleTemplate['printedWords'][number] & { order: number }> = [];
   const comments: RuleTemplate['printedWords'] = [];
+  const written: WrittenSpecPlan['arguments'] = [];
   for (const item of shape.items) {
     switch (item.kind) {
       case 'set-counters':
@@ -433,6 +452,7 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
         if (valueWord >= 0) {
           const negated = item.bang >= 0 || item.oldBang >= 0;
           parameters.push({ word: valueWord, order: PARAMETER_ORDER[name], part: (value, family) => printParameter({ name, negated, value }, family) });
+          written.push({ word: valueWord, keeps: (value, text, family) => printedParameterValue(name, negated, value, family) === text });
         }
         if (valueWord >= 0 && name !== 'protocol') {
           const kind = name === 'source' || name === 'destination' ? 'address' : 'interface';
@@ -445,11 +465,13 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
         if (template.target !== null) return;
         template.target = { kind: item.kind, nameWord: item.values[0], column: item.name };
         template.checks.push({ word: item.values[0], check: chainNameProblem });
+        written.push({ word: item.values[0], keeps: (value, text) => printedTargetName(knownTargetName(value) ?? value) === text });
         break;
       case 'option': {
         const owner = classified.owners[item.name];
         const slot = owner === undefined || owner.slot < 0 ? undefined : classified.slots[owner.slot];
         if (slot?.kind === 'match' && slot.name === 'comment' && slot.spec !== null && owner!.name === 'comment') comments.push(...item.values.map((word) => ({ word, part: commentPart })));
+        if (slot !== undefined) written.push(...writtenOptionValues(slot, owner!.name, item.values));
         const spec: OptionSpec | undefined = slot?.spec?.options[owner!.name];
         if (spec?.values === undefined) break;
         item.values.forEach((word, index) => {
@@ -461,8 +483,57 @@ export function rememberTemplate(hash: number, line: string, classified: Classif
   }
   // In the order the rule keeps its parameters (see buildRule), then its comments.
   template.printedWords = [...parameters.sort((a, b) => a.order - b.order), ...comments];
+  template.writtenSpec = writtenSpecPlan(template, written);
   if (templates.size >= MAX_TEMPLATES) templates.clear();
   templates.set(hash, template);
+}
+
+/** How each value of an option prints as written and keeps its meaning (see printOption and the meaning's matchMeaning, targetMeaning). */
+function writtenOptionValues(slot: ClassifiedLine['slots'][number], option: string, words: number[]): WrittenSpecPlan['arguments'] {
+  const known = slot.spec !== null;
+  if (slot.kind === 'match') {
+    const meaning = known ? matchValueMeaning(slot.name, option) : null;
+    return words.map((word) => ({ word, keeps: (value, text) => printedOptionValue(option, value, known) === text && (meaning === null || meaning(value) === value) }));
+  }
+  // The meaning rewrites a target's option only when it has a single value.
+  const single = words.length === 1;
+  return words.map((word) => ({ word, keeps: (value, text) => printedOptionValue(option, value, known) === text && (!known || !single || keepsTargetOption(slot.name, option, value)) }));
+}
+
+/** The template's WrittenSpecPlan, from the words of its line (still in the scan buffers); null when an argument word after the chain has no check. */
+function writtenSpecPlan(template: RuleTemplate, checks: WrittenSpecPlan['arguments']): WrittenSpecPlan | null {
+  if (template.command !== 'append' || template.ruleNumberWord >= 0) return null;
+  const firstWord = template.chainWord + 1;
+  const argumentChecks = checks.filter((check) => scannedKinds[check.word] !== LITERAL);
+  for (let word = firstWord; word < scannedWords; word++) {
+    if (scannedKinds[word] !== LITERAL && !argumentChecks.some((check) => check.word === word)) return null;
+  }
+  return { firstWord, arguments: argumentChecks, printsAsWritten: null };
+}
+
+/**
+ * The specification of a rule whose line fit `template` (everything after its chain's name), when
+ * the line's words tell that the rule prints as it is written and means just that:
+ * `printRuleSpec(rule)` and `ruleMeaning(rule)` would then both give it. Null otherwise.
+ */
+export function writtenSpecFromTemplate(template: RuleTemplate, raw: string, family: Family): string | null {
+  const plan = template.writtenSpec;
+  if (plan === null || plan.printsAsWritten === false || !scanWords(raw) || scannedWords !== template.parts.length) return null;
+  // Printed words are single-spaced.
+  for (let word = plan.firstWord; word < scannedWords; word++) if (wordStarts[word] !== wordEnds[word - 1] + 1) return null;
+  if (wordEnds[scannedWords - 1] !== raw.length) return null;
+  const ruleFamily = template.onlyFamily ?? family;
+  for (const { word, keeps } of plan.arguments) if (!keeps(unquotedWord(raw, word), wordText(raw, word), ruleFamily)) return null;
+  const spec = plan.firstWord < scannedWords ? raw.slice(wordStarts[plan.firstWord]) : '';
+  plan.printsAsWritten ??= printsAsWritten(template, raw, ruleFamily, spec);
+  return plan.printsAsWritten ? spec : null;
+}
+
+function printsAsWritten(template: RuleTemplate, raw: string, family: Family, spec: string): boolean {
+  const details = detailsFromTemplate(template, raw, family, 0);
+  if (details === null) return false;
+  const rule: Rule = { kind: 'rule', command: template.command, chain: '', ruleNumber: null, position: 0, counters: null, onlyFamily: template.onlyFamily, ...details, unsupportedRevision: false, raw, line: 0, column: 0 };
+  return printRuleSpec(rule, family) === spec && isOwnMeaning(meaningRule(rule), rule);
 }
 
 /** Whether every argument of the scanned line, which fits `template`, passes its check (else the full analysis reports it). */

@@ -1,7 +1,6 @@
-import type { ExtensionOption, Family, Match, Rule, TableName, Target } from '../ast';
-import { BUILTIN_CHAINS, parseDump } from '../parser/parse-dump';
-import { printRuleSpec } from '../printer';
-import { parseUnsigned } from '../parser/values';
+import type { ExtensionOption, Family, Match, Rule, Target } from './ast';
+import { printRuleSpec } from './printer';
+import { parseUnsigned } from './parser/values';
 
 const MAX_MARK = 0xffffffff;
 
@@ -50,16 +49,28 @@ function matchMeaning(match: Match): Match {
   // `-m state` is conntrack's state test under an older name: the kernel checks the same bits.
   const isState = match.module === 'state';
   const options = match.options.map((option) => {
-    let meaning = option;
-    if (isState && option.name === 'state') meaning = { ...meaning, name: 'ctstate', spelling: '--ctstate' };
-    if (FLAG_SET_OPTIONS.has(meaning.name) || FLAG_SET_PAIR_OPTIONS.has(meaning.name)) meaning = withValues(meaning, sortedFlagList);
-    if (MARK_MATCHES.has(match.module) && meaning.name === 'mark') meaning = withValues(meaning, markMatchValue);
-    return meaning;
+    const meaning = isState && option.name === 'state' ? { ...option, name: 'ctstate', spelling: '--ctstate' } : option;
+    const valueMeaning = matchValueMeaning(match.module, meaning.name);
+    return valueMeaning === null ? meaning : withValues(meaning, valueMeaning);
   });
   const sorted = sortedOptions(options);
   // Most matches already say what they mean: the match itself then stands for its meaning.
   if (!isState && sameItems(sorted, match.options)) return match;
   return { ...match, module: isState ? 'conntrack' : match.module, options: sorted };
+}
+
+/** How a rule's meaning writes each value of an option of a known match; null when it keeps every value as written. */
+export function matchValueMeaning(module: string, option: string): ((value: string) => string) | null {
+  if (FLAG_SET_OPTIONS.has(option) || FLAG_SET_PAIR_OPTIONS.has(option)) return sortedFlagList;
+  if (MARK_MATCHES.has(module) && option === 'mark') return markMatchValue;
+  return null;
+}
+
+/** Whether a rule's meaning keeps an option of a target extension, with this as its only value, as written. */
+export function keepsTargetOption(target: string, option: string, value: string): boolean {
+  if (target !== 'MARK') return true;
+  const written: ExtensionOption = { name: option, spelling: `--${option}`, negated: false, oldNegation: false, values: [value], line: 0, column: 0 };
+  return markTargetOption(written) === written;
 }
 
 function targetMeaning(target: Target): Target {
@@ -137,7 +148,9 @@ function markTargetOption(option: ExtensionOption): ExtensionOption {
     }
   }
   if (xmark === null) return option;
-  return { ...option, name: 'set-xmark', spelling: '--set-xmark', values: [`${hex(xmark.value)}/${hex(xmark.mask)}`] };
+  const xmarkValue = `${hex(xmark.value)}/${hex(xmark.mask)}`;
+  if (option.name === 'set-xmark' && value === xmarkValue) return option;
+  return { ...option, name: 'set-xmark', spelling: '--set-xmark', values: [xmarkValue] };
 }
 
 function parseMarkAndMask(text: string): { value: number; mask: number } | null {
@@ -149,22 +162,4 @@ function parseMarkAndMask(text: string): { value: number; mask: number } | null 
 
 function hex(value: number): string {
   return `0x${value.toString(16)}`;
-}
-
-export type ParsedRuleText = { ok: true; rule: Rule; canonical: string; meaning: string } | { ok: false; problem: string };
-
-/**
- * A policy's rule text (`-s 10.0.0.0/8 -j DROP`, without `-A CHAIN`) read the way iptables-restore
- * would read it in that table and chain, for one address family.
- */
-export function parseRuleText(table: TableName, chain: string, text: string, family: Family): ParsedRuleText {
-  // A user chain must be declared before a rule may go to it; built-in chains need no declaration.
-  const declaration = BUILTIN_CHAINS[table].includes(chain) ? '' : `:${chain} - [0:0]\n`;
-  const ruleLine = declaration === '' ? 2 : 3;
-  const { dump, diagnostics } = parseDump(`*${table}\n${declaration}-A ${chain} ${text}\nCOMMIT\n`, { family });
-  const error = diagnostics.find((diagnostic) => diagnostic.severity === 'error');
-  if (error !== undefined) return { ok: false, problem: `${error.message} (${error.code})` };
-  const rule = dump.rulesets[0]?.tables[0]?.chains.find((candidate) => candidate.name === chain)?.rules[0];
-  if (rule === undefined || rule.line !== ruleLine) return { ok: false, problem: 'it is not a single rule' };
-  return { ok: true, rule, canonical: printRuleSpec(rule, family), meaning: ruleMeaning(rule, family) };
 }

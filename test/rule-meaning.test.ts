@@ -1,7 +1,8 @@
-import type { Family } from '../../src/ast';
-import { isOwnMeaning, meaningRule, parseRuleText, ruleMeaning } from '../../src/lint/rule-meaning';
-import { printRuleSpec } from '../../src/printer';
-import { parseDump } from '../../src/parser/parse-dump';
+import type { Family } from '../src/ast';
+import { isOwnMeaning, meaningRule, ruleMeaning } from '../src/rule-meaning';
+import { parseRuleText } from '../src/lint/rule-text';
+import { printRuleSpec } from '../src/printer';
+import { parseDump } from '../src/parser/parse-dump';
 
 /** The meaning of one rule as it appears in a dump of that family. */
 function meaning(text: string, family: Family = 'ipv4', table = 'filter', chain = 'INPUT'): string {
@@ -89,8 +90,9 @@ describe('isOwnMeaning: a rule that already says what it means is printed once f
     ['-p tcp -m tcp --dport 22 -j ACCEPT', true],
     ['-s 10.0.0.0/8 -m comment --comment "ssh" -j DROP', true],
     ['-p tcp -j REJECT --reject-with tcp-reset', true],
-    // Every MARK option is rewritten as `--set-xmark value/mask`, even one already written so.
-    ['-j MARK --set-xmark 0x4000/0xffffffff', false],
+    // Every MARK option is rewritten as `--set-xmark value/mask`; one already written so is kept.
+    ['-j MARK --set-xmark 0x4000/0xffffffff', true],
+    ['-j MARK --set-xmark 0x4000', false],
     ['-m state --state NEW -j ACCEPT', false],
     ['-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', false],
     ['-p tcp -m tcp --tcp-flags SYN,RST,ACK SYN -j DROP', false],
