@@ -21,6 +21,7 @@ const MAX_PAIRING_WORK = 250_000;
 export function diffDumps(before: Dump, after: Dump, options: DiffOptions = {}): DumpDiff {
   const chains: ChainDiff[] = [];
   for (const [family, beforeSet, afterSet] of rulesetPairs(before, after)) {
+    const printed = new PrintedSpecs(family);
     for (const table of TABLES) {
       if (options.table !== undefined && options.table !== table) continue;
       const beforeTable = beforeSet?.tables.find((candidate) => candidate.name === table) ?? null;
@@ -32,7 +33,7 @@ export function diffDumps(before: Dump, after: Dump, options: DiffOptions = {}):
         if (options.ignoreChain?.test(name)) continue;
         // Most chains are word for word the same in both saves: nothing to align, nothing to make.
         if (textOnly && beforeChain !== null && afterChain !== null && beforeChain.policy === afterChain.policy && sameSource(beforeChain.rules, afterChain.rules)) continue;
-        const chainDiff = diffChain(family, table, name, beforeChain, afterChain, options);
+        const chainDiff = diffChain(family, table, name, beforeChain, afterChain, options, printed);
         if (chainDiff.changes.length > 0) chains.push(chainDiff);
       }
     }
@@ -94,7 +95,7 @@ function chainsByName(chains: readonly Chain[]): Map<string, Chain> {
   return byName;
 }
 
-function diffChain(family: Family, table: TableName, name: string, before: Chain | null, after: Chain | null, options: DiffOptions): ChainDiff {
+function diffChain(family: Family, table: TableName, name: string, before: Chain | null, after: Chain | null, options: DiffOptions, printed: PrintedSpecs): ChainDiff {
   const builtin = (before ?? after)!.builtin;
   const changes: Change[] = [];
   const base = { family, table, chain: name };
@@ -127,7 +128,7 @@ function diffChain(family: Family, table: TableName, name: string, before: Chain
   }
   const beforeRules = before?.rules ?? [];
   const afterRules = after?.rules ?? [];
-  const steps = alignRules(family, table, name, beforeRules, afterRules, options);
+  const steps = alignRules(family, table, name, beforeRules, afterRules, options, printed);
   for (const step of steps) {
     const change = step.change;
     // A move or an in-place edit is one change shown on two lines; list it once.
@@ -136,55 +137,70 @@ function diffChain(family: Family, table: TableName, name: string, before: Chain
   return { family, table, chain: name, before, after, builtin, steps, changes };
 }
 
-interface RuleSlot {
-  rule: Rule;
-  index: number;
-  /** Counterpart on the other side once paired, with how. */
-  partner: number;
-  how: 'same' | 'moved' | 'changed' | null;
-  /** What the diff reports about this rule, once worked out. */
-  change?: Change;
+/** How a rule of one side pairs with one of the other: not yet, kept in place, moved, or edited in place. */
+const enum Pairing {
+  None,
+  Same,
+  Moved,
+  Changed,
 }
 
-function alignRules(family: Family, table: TableName, chain: string, beforeRules: Rule[], afterRules: Rule[], options: DiffOptions): ChainStep[] {
-  const printed = new PrintedSpecs(family);
-  const beforeMeaning = (rule: Rule) => comparableText(rule, family, options, options.interfaceAliases?.before, printed);
-  const afterMeaning = (rule: Rule) => comparableText(rule, family, options, options.interfaceAliases?.after, printed);
-  const before: RuleSlot[] = beforeRules.map((rule, index) => ({ rule, index, partner: -1, how: null }));
-  const after: RuleSlot[] = afterRules.map((rule, index) => ({ rule, index, partner: -1, how: null }));
+/** The rules of one side of a chain with, per rule, its counterpart on the other side once paired, how, and what the diff reports about it once worked out. */
+class Side {
+  readonly partner: Int32Array;
+  readonly how: Uint8Array;
+  readonly change: Array<Change | undefined>;
+  unpaired: number;
+
+  constructor(readonly rules: Rule[]) {
+    this.partner = new Int32Array(rules.length).fill(-1);
+    this.how = new Uint8Array(rules.length);
+    this.change = new Array(rules.length);
+    this.unpaired = rules.length;
+  }
+}
+
+function alignRules(family: Family, table: TableName, chain: string, beforeRules: Rule[], afterRules: Rule[], options: DiffOptions, printed: PrintedSpecs): ChainStep[] {
+  const beforeMeaning = (index: number) => comparableText(beforeRules[index], family, options, options.interfaceAliases?.before, printed);
+  const afterMeaning = (index: number) => comparableText(afterRules[index], family, options, options.interfaceAliases?.after, printed);
+  const before = new Side(beforeRules);
+  const after = new Side(afterRules);
 
   // Most rules keep their exact text from one save to the next, so the source text aligns them
   // cheaply; only what is left over pays for the canonical meaning.
-  const sourceKey = rewritesText(options) ? null : (rule: Rule) => sourceSpec(rule);
-  if (sourceKey !== null) {
-    for (const [i, j] of alignSequences(beforeRules.map(sourceKey), afterRules.map(sourceKey))) pair(before[i], after[j], 'same');
+  if (!rewritesText(options)) {
+    const pairs = alignSequences(beforeRules.map(sourceSpec), afterRules.map(sourceSpec));
+    for (let k = 0; k < pairs.length; k++) pair(before, pairs[k][0], after, pairs[k][1], Pairing.Same);
   }
-  for (const gap of gaps(before, after)) {
-    if (gap.before.length === 0 || gap.after.length === 0) continue;
-    const pairs = alignSequences(
-      gap.before.map((slot) => beforeMeaning(slot.rule)),
-      gap.after.map((slot) => afterMeaning(slot.rule)),
-    );
-    for (const [i, j] of pairs) pair(gap.before[i], gap.after[j], 'same');
+  // Most chains that changed gained or lost a rule or two: then nothing is left to pair.
+  if (before.unpaired > 0 && after.unpaired > 0) {
+    for (const gap of gaps(before, after)) {
+      if (gap.before.length === 0 || gap.after.length === 0) continue;
+      const pairs = alignSequences(gap.before.map(beforeMeaning), gap.after.map(afterMeaning));
+      for (let k = 0; k < pairs.length; k++) pair(before, gap.before[pairs[k][0]], after, gap.after[pairs[k][1]], Pairing.Same);
+    }
   }
-
-  const waiting = new Map<string, RuleSlot[]>();
-  for (const slot of before) {
-    if (slot.how !== null) continue;
-    const key = beforeMeaning(slot.rule);
-    const list = waiting.get(key);
-    if (list === undefined) waiting.set(key, [slot]);
-    else list.push(slot);
-  }
-  for (const slot of after) {
-    if (slot.how !== null) continue;
-    const candidate = waiting.get(afterMeaning(slot.rule))?.shift();
-    if (candidate !== undefined) pair(candidate, slot, 'moved');
-  }
-
-  for (const gap of gaps(before, after)) pairEdits(gap.before, gap.after, family);
+  if (before.unpaired > 0 && after.unpaired > 0) pairMoves(before, after, beforeMeaning, afterMeaning);
+  if (before.unpaired > 0 && after.unpaired > 0) for (const gap of gaps(before, after)) pairEdits(before, gap.before, after, gap.after, family);
 
   return buildSteps(family, table, chain, before, after, options, printed);
+}
+
+/** Pairs each rule left in `after` with the first one left in `before` that means the same: a rule moved. */
+function pairMoves(before: Side, after: Side, beforeMeaning: (index: number) => string, afterMeaning: (index: number) => string): void {
+  const waiting = new Map<string, number[]>();
+  for (let i = 0; i < before.rules.length; i++) {
+    if (before.how[i] !== Pairing.None) continue;
+    const key = beforeMeaning(i);
+    const list = waiting.get(key);
+    if (list === undefined) waiting.set(key, [i]);
+    else list.push(i);
+  }
+  for (let j = 0; j < after.rules.length; j++) {
+    if (after.how[j] !== Pairing.None) continue;
+    const candidate = waiting.get(afterMeaning(j))?.shift();
+    if (candidate !== undefined) pair(before, candidate, after, j, Pairing.Moved);
+  }
 }
 
 /**
@@ -212,28 +228,26 @@ class PrintedSpecs {
   }
 }
 
-function pair(before: RuleSlot, after: RuleSlot, how: 'same' | 'moved' | 'changed'): void {
-  before.partner = after.index;
-  after.partner = before.index;
-  before.how = how;
-  after.how = how;
+function pair(before: Side, i: number, after: Side, j: number, how: Pairing): void {
+  before.partner[i] = j;
+  after.partner[j] = i;
+  before.how[i] = how;
+  after.how[j] = how;
+  before.unpaired--;
+  after.unpaired--;
 }
 
-/** The stretches of unpaired rules between two rules kept in place. */
-function gaps(before: RuleSlot[], after: RuleSlot[]): Array<{ before: RuleSlot[]; after: RuleSlot[] }> {
-  const result: Array<{ before: RuleSlot[]; after: RuleSlot[] }> = [];
+/** The stretches of unpaired rules (their indexes) between two rules kept in place. */
+function gaps(before: Side, after: Side): Array<{ before: number[]; after: number[] }> {
+  const result: Array<{ before: number[]; after: number[] }> = [];
+  const beforeCount = before.rules.length;
+  const afterCount = after.rules.length;
   let i = 0;
   let j = 0;
-  while (i < before.length || j < after.length) {
-    const gap = { before: [] as RuleSlot[], after: [] as RuleSlot[] };
-    while (i < before.length && before[i].how !== 'same') {
-      if (before[i].how === null) gap.before.push(before[i]);
-      i++;
-    }
-    while (j < after.length && after[j].how !== 'same') {
-      if (after[j].how === null) gap.after.push(after[j]);
-      j++;
-    }
+  while (i < beforeCount || j < afterCount) {
+    const gap = { before: [] as number[], after: [] as number[] };
+    for (; i < beforeCount && before.how[i] !== Pairing.Same; i++) if (before.how[i] === Pairing.None) gap.before.push(i);
+    for (; j < afterCount && after.how[j] !== Pairing.Same; j++) if (after.how[j] === Pairing.None) gap.after.push(j);
     if (gap.before.length > 0 || gap.after.length > 0) result.push(gap);
     i++;
     j++;
@@ -242,15 +256,15 @@ function gaps(before: RuleSlot[], after: RuleSlot[]): Array<{ before: RuleSlot[]
 }
 
 /** Pairs a removed and an added rule in the same stretch as one rule edited in place, in order, when most of their pieces agree. */
-function pairEdits(removed: RuleSlot[], added: RuleSlot[], family: Family): void {
+function pairEdits(before: Side, removed: number[], after: Side, added: number[], family: Family): void {
   if (removed.length === 0 || added.length === 0 || removed.length * added.length > MAX_PAIRING_WORK) return;
-  const addedParts = added.map((slot) => partTexts(slot.rule, family));
+  const addedParts = added.map((j) => partTexts(after.rules[j], family));
   let next = 0;
-  for (const slot of removed) {
-    const parts = partTexts(slot.rule, family);
+  for (const i of removed) {
+    const parts = partTexts(before.rules[i], family);
     for (let k = next; k < added.length; k++) {
       if (similarity(parts, addedParts[k]) >= SAME_RULE_SIMILARITY) {
-        pair(slot, added[k], 'changed');
+        pair(before, i, after, added[k], Pairing.Changed);
         next = k + 1;
         break;
       }
@@ -268,40 +282,43 @@ function similarity(a: Set<string>, b: Set<string>): number {
   return common / Math.max(a.size, b.size, 1);
 }
 
-function buildSteps(family: Family, table: TableName, chain: string, before: RuleSlot[], after: RuleSlot[], options: DiffOptions, printed: PrintedSpecs): ChainStep[] {
+function buildSteps(family: Family, table: TableName, chain: string, before: Side, after: Side, options: DiffOptions, printed: PrintedSpecs): ChainStep[] {
   const base = { family, table, chain };
-  const side = (slot: RuleSlot) => ({ line: slot.rule.line, position: slot.index + 1, rule: printRule(slot.rule, family, { counters: false, spec: printed.of(slot.rule) }) });
-  const changeFor = (slot: RuleSlot, isBefore: boolean): Change => {
-    if (slot.change !== undefined) return slot.change;
-    if (slot.how === null) {
-      slot.change = isBefore ? { kind: 'rule-removed', ...base, before: side(slot), after: null } : { kind: 'rule-added', ...base, before: null, after: side(slot) };
-      return slot.change;
+  const sideOf = (rules: Rule[], index: number) => ({ line: rules[index].line, position: index + 1, rule: printRule(rules[index], family, { counters: false, spec: printed.of(rules[index]) }) });
+  const changeFor = (side: Side, index: number, isBefore: boolean): Change => {
+    const known = side.change[index];
+    if (known !== undefined) return known;
+    const how = side.how[index];
+    if (how === Pairing.None) {
+      const change: Change = isBefore ? { kind: 'rule-removed', ...base, before: sideOf(side.rules, index), after: null } : { kind: 'rule-added', ...base, before: null, after: sideOf(side.rules, index) };
+      side.change[index] = change;
+      return change;
     }
     // A move or an edit is one change that both of its rules show.
-    const [beforeSlot, afterSlot] = isBefore ? [slot, after[slot.partner]] : [before[slot.partner], slot];
-    const change: Change = { kind: slot.how === 'moved' ? 'rule-moved' : 'rule-changed', ...base, before: side(beforeSlot), after: side(afterSlot) };
-    if (slot.how === 'changed') change.options = optionChanges(printRuleParts(meaningRule(beforeSlot.rule), family), printRuleParts(meaningRule(afterSlot.rule), family));
-    beforeSlot.change = change;
-    afterSlot.change = change;
+    const [i, j] = isBefore ? [index, side.partner[index]] : [side.partner[index], index];
+    const change: Change = { kind: how === Pairing.Moved ? 'rule-moved' : 'rule-changed', ...base, before: sideOf(before.rules, i), after: sideOf(after.rules, j) };
+    if (how === Pairing.Changed) change.options = optionChanges(printRuleParts(meaningRule(before.rules[i]), family), printRuleParts(meaningRule(after.rules[j]), family));
+    before.change[i] = change;
+    after.change[j] = change;
     return change;
   };
 
   const steps: ChainStep[] = [];
+  const beforeRules = before.rules;
+  const afterRules = after.rules;
   let i = 0;
   let j = 0;
-  while (i < before.length || j < after.length) {
-    while (i < before.length && before[i].how !== 'same') {
-      steps.push({ op: 'delete', before: before[i].rule, beforePosition: i + 1, change: changeFor(before[i], true) });
-      i++;
+  while (i < beforeRules.length || j < afterRules.length) {
+    for (; i < beforeRules.length && before.how[i] !== Pairing.Same; i++) {
+      steps.push({ op: 'delete', before: beforeRules[i], beforePosition: i + 1, change: changeFor(before, i, true) });
     }
-    while (j < after.length && after[j].how !== 'same') {
-      steps.push({ op: 'insert', after: after[j].rule, afterPosition: j + 1, change: changeFor(after[j], false) });
-      j++;
+    for (; j < afterRules.length && after.how[j] !== Pairing.Same; j++) {
+      steps.push({ op: 'insert', after: afterRules[j], afterPosition: j + 1, change: changeFor(after, j, false) });
     }
-    if (i < before.length && j < after.length) {
-      const keep: ChainStep = { op: 'keep', before: before[i].rule, after: after[j].rule, beforePosition: i + 1, afterPosition: j + 1 };
-      if (options.counters && !sameCounters(before[i].rule.counters, after[j].rule.counters)) {
-        keep.change = { kind: 'counters-changed', ...base, before: side(before[i]), after: side(after[j]), counters: { before: before[i].rule.counters, after: after[j].rule.counters } };
+    if (i < beforeRules.length && j < afterRules.length) {
+      const keep: ChainStep = { op: 'keep', before: beforeRules[i], after: afterRules[j], beforePosition: i + 1, afterPosition: j + 1 };
+      if (options.counters && !sameCounters(beforeRules[i].counters, afterRules[j].counters)) {
+        keep.change = { kind: 'counters-changed', ...base, before: sideOf(beforeRules, i), after: sideOf(afterRules, j), counters: { before: beforeRules[i].counters, after: afterRules[j].counters } };
       }
       steps.push(keep);
     }

@@ -116,9 +116,9 @@ class DumpReader {
       return { dump, diagnostics: this.diagnostics };
     }
 
-    // Lines are cut from the text one at a time, not split up front: most of them only live while they are read.
-    const lineCount = lineBreaksBefore(text, text.length) + (text.length > 0 && text.charCodeAt(text.length - 1) !== 10 ? 1 : 0);
-    dump.lineCount = lineCount;
+    // Lines are cut from the text one at a time, not split or counted up front: most of them only live while they are read.
+    const onProgress = this.options.onProgress;
+    const progressTotal = onProgress === undefined ? 0 : lineBreaksBefore(text, text.length) + (text.length > 0 && text.charCodeAt(text.length - 1) !== 10 ? 1 : 0);
     const firstEnd = text.indexOf('\n');
     if (hasBom) {
       this.lineNumber = 1;
@@ -129,12 +129,14 @@ class DumpReader {
     const context: AnalysisContext = { file: this.file, familyState: this.familyState, familyFixed: this.options.family !== undefined, diagnostics: this.diagnostics, memo: this.options.memo };
     this.options.memo?.beginParse();
     let crlfLines = 0;
-    const onProgress = this.options.onProgress;
     let start = hasBom ? 1 : 0;
     const stretches = this.options.stretches ?? [];
     let nextStretch = 0;
-    for (let index = 0; index < lineCount; index++) {
-      if (onProgress !== undefined && index % PROGRESS_EVERY === 0) onProgress(index, lineCount);
+    let index = 0;
+    // A text of a byte order mark alone is one empty line, which starts where the text ends.
+    const onlyBom = hasBom && text.length === 1;
+    for (; start < text.length || (onlyBom && index === 0); index++) {
+      if (onProgress !== undefined && index % PROGRESS_EVERY === 0) onProgress(index, progressTotal);
       if (nextStretch < stretches.length && stretches[nextStretch].firstLine === index) {
         const stretch = stretches[nextStretch++];
         index += stretch.lineCount - 1;
@@ -163,8 +165,9 @@ class DumpReader {
       this.fold(result, source);
     }
 
+    dump.lineCount = index;
     if (crlfLines > 0) {
-      dump.lineEndings = crlfLines === lineCount ? 'crlf' : 'mixed';
+      dump.lineEndings = crlfLines === index ? 'crlf' : 'mixed';
       this.lineNumber = 1;
       this.source = '';
       this.report('crlfLineEndings', 1, 1, `${crlfLines} line${crlfLines === 1 ? ' ends' : 's end'} in CRLF; iptables-restore rejects them. Convert the file with dos2unix`);
