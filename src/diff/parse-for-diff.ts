@@ -357,6 +357,32 @@ class BlockMatcher {
     this.declarationCursor = this.section?.firstDeclaration ?? 0;
   }
 
+  /**
+   * When `text` declares at `start` the chains of `before`'s section word for word, adds those
+   * declarations to `after`'s layout as their counterparts' copies and gives their number; else 0.
+   * Two saves of one host mostly declare the same chains.
+   */
+  copySameDeclarations(after: SaveLayout, text: string, start: number, line: number): number {
+    const section = this.section;
+    if (section === null || this.declarationCursor !== section.firstDeclaration) return 0;
+    const { firstDeclaration: first, declarationsEnd: end } = section;
+    const before = this.before;
+    // One unbroken run of whole declaration lines in `before`, and the same text in `after`.
+    if (end === first || before.declarationLine[end - 1] - before.declarationLine[first] !== end - 1 - first) return 0;
+    const from = before.declarationStart[first];
+    const length = before.declarationEnd[end - 1] - from;
+    if (start + length > text.length || this.beforeText.charCodeAt(from + length - 1) !== 10 || this.beforeText.slice(from, from + length) !== text.slice(start, start + length)) return 0;
+    for (let counterpart = first; counterpart < end; counterpart++) {
+      const offset = before.declarationStart[counterpart] - from;
+      const plain = (before.declarationFlags[counterpart] & PLAIN) !== 0;
+      const declaration = after.addDeclaration(before.names[counterpart], line + counterpart - first, start + offset, start + before.declarationEnd[counterpart] - from, plain);
+      after.counterpart[declaration] = counterpart;
+      if (plain) after.declarationFlags[declaration] |= ALIKE;
+    }
+    this.declarationCursor = end;
+    return end - first;
+  }
+
   /** Gives a declaration of `after` its counterpart in `before`, walking `before`'s declarations side by side as `match` walks its blocks. */
   pairDeclaration(after: SaveLayout, declaration: number, text: string): void {
     const section = this.section;
@@ -519,6 +545,13 @@ class SaveScanner {
     const builtin = BUILTIN_CHAINS[section.table];
     let start = this.start;
     let line = this.line;
+    if (matcher !== null && section.firstDeclaration === layout.names.length) {
+      const copied = matcher.copySameDeclarations(layout, text, start, line);
+      if (copied > 0) {
+        line += copied;
+        start = layout.declarationEnd[layout.names.length - 1];
+      }
+    }
     while (start < text.length && units[start] === 58 /* : */) {
       const newline = text.indexOf('\n', start);
       const end = newline < 0 ? text.length : newline;

@@ -156,6 +156,16 @@ describe('parseForDiff', () => {
     }
   });
 
+  test('after declares the same chains as before and then more, one of them again: read as two full parses read it', () => {
+    const more = DOCKER.replace(':DOCKER-USER - [0:0]\n', ':DOCKER-USER - [0:0]\n:ADDED - [0:0]\n:DOCKER-USER - [0:0]\n');
+    expect(more).not.toBe(DOCKER);
+    for (const [before, after] of [[DOCKER, more], [more, DOCKER]]) {
+      const quick = parseForDiff({ text: before, file: 'before' }, { text: after, file: 'after' });
+      expect(diffShown(quick)).toEqual(diffShown(fullParses(before, after)));
+      expect(quick.after.diagnostics.map((d) => d.code)).toEqual(fullParses(before, after).after.diagnostics.map((d) => d.code));
+    }
+  });
+
   test('a chain declared twice is reported in both saves, however alike the saves are', () => {
     const twice = DOCKER.replace(':DOCKER-USER - [0:0]\n', ':DOCKER-USER - [0:0]\n:DOCKER - [0:0]\n');
     const quick = parseForDiff({ text: twice, file: 'before' }, { text: twice, file: 'after' });
