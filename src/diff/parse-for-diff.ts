@@ -242,7 +242,7 @@ function counterPrefixLength(line: string): number {
 /** The block of `before` with a partner in `after` that holds the 0-based line, by binary search over its blocks in line order; -1 when none does. */
 function pairedBlockHolding(before: SaveLayout, lineIndex: number): number {
   let low = 0;
-  let high = before.blockLine.length;
+  let high = before.blockCount;
   while (low < high) {
     const middle = (low + high) >> 1;
     if (before.blockLine[middle] <= lineIndex) low = middle + 1;
@@ -270,49 +270,81 @@ class SaveLayout {
   readonly sections: ChainSection[] = [];
   /** Per declaration: the chain's name (which stands one character after the line's start), the line's 0-based index, where it starts and where the next line does. */
   readonly names: string[] = [];
-  readonly declarationLine: number[] = [];
-  readonly declarationStart: number[] = [];
-  readonly declarationEnd: number[] = [];
+  declarationLine = new Int32Array(INITIAL_CAPACITY);
+  declarationStart = new Int32Array(INITIAL_CAPACITY);
+  declarationEnd = new Int32Array(INITIAL_CAPACITY);
   /** PLAIN, ALIKE, UNREAD. */
-  readonly declarationFlags: number[] = [];
+  declarationFlags = new Int32Array(INITIAL_CAPACITY);
   /** The chain's block, -1 when it has none. */
-  readonly declarationBlock: number[] = [];
+  declarationBlock = new Int32Array(INITIAL_CAPACITY);
   /** In `after`: the declaration of the same name in `before`, -1 when there is none. */
-  readonly counterpart: number[] = [];
-  /** Per block: the declaration of its chain, its first line's 0-based index, its number of lines, where it starts and where the line after it starts. */
-  readonly blockDeclaration: number[] = [];
-  readonly blockLine: number[] = [];
-  readonly blockLines: number[] = [];
-  readonly blockStart: number[] = [];
-  readonly blockEnd: number[] = [];
+  counterpart = new Int32Array(INITIAL_CAPACITY);
+  /** How many blocks there are; per block: the declaration of its chain, its first line's 0-based index, its number of lines, where it starts and where the line after it starts. */
+  blockCount = 0;
+  blockDeclaration = new Int32Array(INITIAL_CAPACITY);
+  blockLine = new Int32Array(INITIAL_CAPACITY);
+  blockLines = new Int32Array(INITIAL_CAPACITY);
+  blockStart = new Int32Array(INITIAL_CAPACITY);
+  blockEnd = new Int32Array(INITIAL_CAPACITY);
   /** UNREAD, EXACT. */
-  readonly blockFlags: number[] = [];
+  blockFlags = new Int32Array(INITIAL_CAPACITY);
   /** The block of the other side this one is word for word (see BlockMatcher), -1 when none is. */
-  readonly partner: number[] = [];
+  partner = new Int32Array(INITIAL_CAPACITY);
 
   addDeclaration(name: string, line: number, start: number, end: number, plain: boolean): number {
+    const declaration = this.names.length;
+    if (declaration === this.declarationLine.length) this.growDeclarations();
     this.names.push(name);
-    this.declarationLine.push(line);
-    this.declarationStart.push(start);
-    this.declarationEnd.push(end);
-    this.declarationFlags.push(plain ? PLAIN : 0);
-    this.declarationBlock.push(-1);
-    this.counterpart.push(-1);
-    return this.names.length - 1;
+    this.declarationLine[declaration] = line;
+    this.declarationStart[declaration] = start;
+    this.declarationEnd[declaration] = end;
+    this.declarationFlags[declaration] = plain ? PLAIN : 0;
+    this.declarationBlock[declaration] = -1;
+    this.counterpart[declaration] = -1;
+    return declaration;
   }
 
   addBlock(declaration: number, line: number, lineCount: number, start: number, end: number, partner: number, flags: number): number {
-    const block = this.blockLine.length;
-    this.blockDeclaration.push(declaration);
-    this.blockLine.push(line);
-    this.blockLines.push(lineCount);
-    this.blockStart.push(start);
-    this.blockEnd.push(end);
-    this.blockFlags.push(flags);
-    this.partner.push(partner);
+    const block = this.blockCount++;
+    if (block === this.blockLine.length) this.growBlocks();
+    this.blockDeclaration[block] = declaration;
+    this.blockLine[block] = line;
+    this.blockLines[block] = lineCount;
+    this.blockStart[block] = start;
+    this.blockEnd[block] = end;
+    this.blockFlags[block] = flags;
+    this.partner[block] = partner;
     this.declarationBlock[declaration] = block;
     return block;
   }
+
+  private growDeclarations(): void {
+    this.declarationLine = doubled(this.declarationLine);
+    this.declarationStart = doubled(this.declarationStart);
+    this.declarationEnd = doubled(this.declarationEnd);
+    this.declarationFlags = doubled(this.declarationFlags);
+    this.declarationBlock = doubled(this.declarationBlock);
+    this.counterpart = doubled(this.counterpart);
+  }
+
+  private growBlocks(): void {
+    this.blockDeclaration = doubled(this.blockDeclaration);
+    this.blockLine = doubled(this.blockLine);
+    this.blockLines = doubled(this.blockLines);
+    this.blockStart = doubled(this.blockStart);
+    this.blockEnd = doubled(this.blockEnd);
+    this.blockFlags = doubled(this.blockFlags);
+    this.partner = doubled(this.partner);
+  }
+}
+
+/** Columns start small and double: a file is at most a gigabyte, so every position fits 32 bits. */
+const INITIAL_CAPACITY = 256;
+
+function doubled(column: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(column.length * 2);
+  grown.set(column);
+  return grown;
 }
 
 /** One table of one family in a save: its declarations and blocks, by index in the layout, from the first up to the end (exclusive). */
@@ -491,7 +523,7 @@ function chainSections(text: string, units: CodeUnits, fixedFamily: Family | und
       const key = `${family} ${table}`;
       if (scanner.section !== null || family === null || !isTableName(table) || layout.sections.some((other) => other.key === key)) return null;
       const declarations = layout.names.length;
-      const blocks = layout.blockLine.length;
+      const blocks = layout.blockCount;
       const section: ChainSection = { key, family, table, firstDeclaration: declarations, declarationsEnd: declarations, firstBlock: blocks, blocksEnd: blocks, duplicates: false, declarationIndex: matcher === null ? new Map() : null };
       layout.sections.push(section);
       scanner.enterSection(section);
@@ -604,7 +636,7 @@ class SaveScanner {
       line += lineCount;
       start = end;
     }
-    section.blocksEnd = layout.blockLine.length;
+    section.blocksEnd = layout.blockCount;
     this.start = start;
     this.line = line;
     return true;
