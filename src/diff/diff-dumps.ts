@@ -21,7 +21,6 @@ const MAX_PAIRING_WORK = 250_000;
 export function diffDumps(before: Dump, after: Dump, options: DiffOptions = {}): DumpDiff {
   const chains: ChainDiff[] = [];
   for (const [family, beforeSet, afterSet] of rulesetPairs(before, after)) {
-    const printed = new PrintedSpecs(family);
     for (const table of TABLES) {
       if (options.table !== undefined && options.table !== table) continue;
       const beforeTable = beforeSet?.tables.find((candidate) => candidate.name === table) ?? null;
@@ -33,7 +32,7 @@ export function diffDumps(before: Dump, after: Dump, options: DiffOptions = {}):
         if (options.ignoreChain?.test(name)) continue;
         // Most chains are word for word the same in both saves: nothing to align, nothing to make.
         if (textOnly && beforeChain !== null && afterChain !== null && beforeChain.policy === afterChain.policy && sameSource(beforeChain.rules, afterChain.rules)) continue;
-        const chainDiff = diffChain(family, table, name, beforeChain, afterChain, options, printed);
+        const chainDiff = diffChain(family, table, name, beforeChain, afterChain, options);
         if (chainDiff.changes.length > 0) chains.push(chainDiff);
       }
     }
@@ -95,7 +94,7 @@ function chainsByName(chains: readonly Chain[]): Map<string, Chain> {
   return byName;
 }
 
-function diffChain(family: Family, table: TableName, name: string, before: Chain | null, after: Chain | null, options: DiffOptions, printed: PrintedSpecs): ChainDiff {
+function diffChain(family: Family, table: TableName, name: string, before: Chain | null, after: Chain | null, options: DiffOptions): ChainDiff {
   const builtin = (before ?? after)!.builtin;
   const changes: Change[] = [];
   const base = { family, table, chain: name };
@@ -128,7 +127,7 @@ function diffChain(family: Family, table: TableName, name: string, before: Chain
   }
   const beforeRules = before?.rules ?? [];
   const afterRules = after?.rules ?? [];
-  const steps = alignRules(family, table, name, beforeRules, afterRules, options, printed);
+  const steps = alignRules(family, table, name, beforeRules, afterRules, options);
   for (const step of steps) {
     const change = step.change;
     // A move or an in-place edit is one change shown on two lines; list it once.
@@ -147,20 +146,21 @@ const enum Pairing {
 
 /** The rules of one side of a chain with, per rule, its counterpart on the other side once paired, how, and what the diff reports about it once worked out. */
 class Side {
-  readonly partner: Int32Array;
-  readonly how: Uint8Array;
+  readonly partner: number[];
+  readonly how: Pairing[];
   readonly change: Array<Change | undefined>;
   unpaired: number;
 
   constructor(readonly rules: Rule[]) {
-    this.partner = new Int32Array(rules.length).fill(-1);
-    this.how = new Uint8Array(rules.length);
-    this.change = new Array(rules.length);
+    this.partner = new Array<number>(rules.length).fill(-1);
+    this.how = new Array<Pairing>(rules.length).fill(Pairing.None);
+    this.change = new Array(rules.length).fill(undefined);
     this.unpaired = rules.length;
   }
 }
 
-function alignRules(family: Family, table: TableName, chain: string, beforeRules: Rule[], afterRules: Rule[], options: DiffOptions, printed: PrintedSpecs): ChainStep[] {
+function alignRules(family: Family, table: TableName, chain: string, beforeRules: Rule[], afterRules: Rule[], options: DiffOptions): ChainStep[] {
+  const printed = new PrintedSpecs(family);
   const beforeMeaning = (index: number) => comparableText(beforeRules[index], family, options, options.interfaceAliases?.before, printed);
   const afterMeaning = (index: number) => comparableText(afterRules[index], family, options, options.interfaceAliases?.after, printed);
   const before = new Side(beforeRules);
