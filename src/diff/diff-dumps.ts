@@ -216,7 +216,7 @@ class PrintedSpecs {
   of(rule: Rule): string {
     let spec = this.specs.get(rule);
     if (spec === undefined) {
-      spec = printRuleSpec(rule, this.family);
+      spec = writtenSpecOf(rule, this.family) ?? printRuleSpec(rule, this.family);
       this.specs.set(rule, spec);
     }
     return spec;

@@ -174,26 +174,27 @@ function codeUnitsOf(input: DiffInput): CodeUnits {
 /** The lines of one side that the parse passes over, adjoining ones joined, in line order: its blocks and declarations marked unread. */
 function unreadLines(layout: SaveLayout): LineStretch[] {
   const stretches: LineStretch[] = [];
-  const add = (firstLine: number, lineCount: number, start: number, end: number): void => {
-    const last = stretches.length > 0 ? stretches[stretches.length - 1] : null;
-    if (last !== null && last.end === start) {
-      last.lineCount += lineCount;
-      last.end = end;
-    } else {
-      stretches.push({ firstLine, lineCount, start, end });
-    }
-  };
-  const addDeclaration = (declaration: number): void => {
-    if ((layout.declarationFlags[declaration] & UNREAD) !== 0) add(layout.declarationLine[declaration], 1, layout.declarationStart[declaration], layout.declarationEnd[declaration]);
-  };
+  let last: LineStretch | null = null;
+  const { declarationFlags, declarationLine, blockFlags, blockLine } = layout;
   for (const { firstDeclaration, declarationsEnd, firstBlock, blocksEnd } of layout.sections) {
-    // Both in line order: merged, not sorted.
-    let next = firstDeclaration;
-    for (let block = firstBlock; block < blocksEnd; block++) {
-      for (; next < declarationsEnd && layout.declarationLine[next] < layout.blockLine[block]; next++) addDeclaration(next);
-      if ((layout.blockFlags[block] & UNREAD) !== 0) add(layout.blockLine[block], layout.blockLines[block], layout.blockStart[block], layout.blockEnd[block]);
+    // Declarations and blocks are each in line order: merged, not sorted.
+    let declaration = firstDeclaration;
+    let block = firstBlock;
+    while (declaration < declarationsEnd || block < blocksEnd) {
+      const isDeclaration = block === blocksEnd || (declaration < declarationsEnd && declarationLine[declaration] < blockLine[block]);
+      const item = isDeclaration ? declaration++ : block++;
+      if (((isDeclaration ? declarationFlags : blockFlags)[item] & UNREAD) === 0) continue;
+      const start = isDeclaration ? layout.declarationStart[item] : layout.blockStart[item];
+      const end = isDeclaration ? layout.declarationEnd[item] : layout.blockEnd[item];
+      const lineCount = isDeclaration ? 1 : layout.blockLines[item];
+      if (last !== null && last.end === start) {
+        last.lineCount += lineCount;
+        last.end = end;
+      } else {
+        last = { firstLine: isDeclaration ? declarationLine[item] : blockLine[item], lineCount, start, end };
+        stretches.push(last);
+      }
     }
-    for (; next < declarationsEnd; next++) addDeclaration(next);
   }
   return stretches;
 }
