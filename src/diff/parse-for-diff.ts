@@ -359,8 +359,17 @@ interface ChainSection {
   blocksEnd: number;
   /** Whether a chain is declared twice; known for `before` only (see hasDuplicates). */
   duplicates: boolean;
-  /** In `before`, where each name is declared, for `after` to find its declarations' counterparts. */
+  /** In `before`, where each name is (last) declared, made when `after` first looks a name up: two saves of one host mostly list their chains in the same order. */
   declarationIndex: Map<string, number> | null;
+}
+
+function declarationIndexOf(section: ChainSection, layout: SaveLayout): Map<string, number> {
+  if (section.declarationIndex === null) {
+    const index = new Map<string, number>();
+    for (let declaration = section.firstDeclaration; declaration < section.declarationsEnd; declaration++) index.set(layout.names[declaration], declaration);
+    section.declarationIndex = index;
+  }
+  return section.declarationIndex;
 }
 
 /**
@@ -424,7 +433,7 @@ class BlockMatcher {
     const name = after.names[declaration];
     let counterpart = this.declarationCursor;
     if (counterpart >= section.declarationsEnd || before.names[counterpart] !== name) {
-      const found = section.declarationIndex!.get(name);
+      const found = declarationIndexOf(section, before).get(name);
       if (found === undefined) return;
       counterpart = found;
     }
@@ -447,7 +456,7 @@ class BlockMatcher {
     const before = this.before;
     let block = this.cursor;
     if (block >= section.blocksEnd || before.names[before.blockDeclaration[block]] !== chain) {
-      const declaration = section.declarationIndex!.get(chain);
+      const declaration = declarationIndexOf(section, before).get(chain);
       if (declaration === undefined || before.declarationBlock[declaration] < 0) return -1;
       block = before.declarationBlock[declaration];
     }
@@ -525,7 +534,7 @@ function chainSections(text: string, units: CodeUnits, fixedFamily: Family | und
       if (scanner.section !== null || family === null || !isTableName(table) || layout.sections.some((other) => other.key === key)) return null;
       const declarations = layout.names.length;
       const blocks = layout.blockCount;
-      const section: ChainSection = { key, family, table, firstDeclaration: declarations, declarationsEnd: declarations, firstBlock: blocks, blocksEnd: blocks, duplicates: false, declarationIndex: matcher === null ? new Map() : null };
+      const section: ChainSection = { key, family, table, firstDeclaration: declarations, declarationsEnd: declarations, firstBlock: blocks, blocksEnd: blocks, duplicates: false, declarationIndex: null };
       layout.sections.push(section);
       scanner.enterSection(section);
     } else if (first === 35 /* # */) {
@@ -594,18 +603,13 @@ class SaveScanner {
       const plain = isPlainDeclaration(units, start, nameEnd, end) && !builtin.includes(name);
       const lineEnd = newline < 0 ? text.length : newline + 1;
       const declaration = layout.addDeclaration(name, line, start, lineEnd, plain);
-      if (matcher !== null) {
-        matcher.pairDeclaration(layout, declaration, text);
-      } else {
-        // One map operation, not two: a name declared again leaves the size as it was.
-        const index = section.declarationIndex!;
-        const known = index.size;
-        if (index.set(name, declaration).size === known) section.duplicates = true;
-      }
+      matcher?.pairDeclaration(layout, declaration, text);
       start = lineEnd;
       line++;
     }
     section.declarationsEnd = layout.names.length;
+    // One native pass over the names, not a map operation per declaration.
+    if (matcher === null) section.duplicates = new Set(layout.names.slice(section.firstDeclaration)).size !== section.declarationsEnd - section.firstDeclaration;
     this.start = start;
     this.line = line;
   }
