@@ -435,3 +435,18 @@ describe('chain names and counters', () => {
     expect(bracketCounters('[12:3456]')).toEqual({ packets: '12', bytes: '3456' });
   });
 });
+
+describe('a DNAT target in its plainest spelling', () => {
+  // Octets and ports in and out of range, spelled without leading zeros: valid exactly when every number is in range.
+  test('is valid exactly when its address and port are', () => {
+    const octets = [0, 7, 10, 99, 199, 249, 255, 256, 299, 999];
+    const ports = [null, 0, 1, 80, 8080, 59999, 65535, 65536, 99999];
+    for (const [a, b] of [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9], [1, 5]]) {
+      for (const port of ports) {
+        const value = `10.${octets[a]}.${octets[b]}.${octets[(a + b) % octets.length]}${port === null ? '' : `:${port}`}`;
+        const inRange = [octets[a], octets[b], octets[(a + b) % octets.length]].every((octet) => octet <= 255) && (port === null || port <= 65535);
+        expect({ value, valid: validateValue('nat-range', value, 'ipv4') === null }).toEqual({ value, valid: inRange });
+      }
+    }
+  });
+});

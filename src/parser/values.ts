@@ -484,7 +484,11 @@ function addressRangeProblem(value: string, family: Family): string | null {
 }
 
 /** DNAT/SNAT: `[addr[-addr]][:port[-port[/base]]]`, IPv6 bracketed when ports follow (`[::1]:80`). */
+/** `a.b.c.d` or `a.b.c.d:port` in its plainest spelling, as kube-proxy and Docker write every DNAT: accepted without taking it apart. */
+const PLAIN_IPV4_NAT_TARGET = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?::(?:[1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d\d|655[0-2]\d|6553[0-5]))?$/;
+
 function natRangeProblem(value: string, family: Family): string | null {
+  if (family === 'ipv4' && PLAIN_IPV4_NAT_TARGET.test(value)) return null;
   let addresses = value;
   let ports: string | null = null;
   if (value.startsWith('[')) {
