@@ -1035,7 +1035,9 @@ async function main() {
     if (!row || !row.cli.ok) continue;
     if (row.reference && row.reference.ok) {
       const ratio = row.cli.best / row.reference.best;
-      checks.push({ name: `${name} ${row.size}: ipt-lint diff wall ≤ iptables-restore --test wall on one input`, pass: ratio <= DIFF_TARGETS.vsIptables, ratio, detail: `best ${fmt(row.cli.best)} s vs ${fmt(row.reference.best)} s = ${fmt(ratio, 2)}×` });
+      // The issue sets this bar for the 1% case; for one long chain it asks near-linear growth, and being as fast is an aim.
+      const bar = name === 'diff-1%' ? 'ipt-lint diff wall' : 'aim: ipt-lint diff wall';
+      checks.push({ name: `${name} ${row.size}: ${bar} ≤ iptables-restore --test wall on one input`, pass: ratio <= DIFF_TARGETS.vsIptables, ratio, detail: `best ${fmt(row.cli.best)} s vs ${fmt(row.reference.best)} s = ${fmt(ratio, 2)}×` });
     }
     checks.push({ name: `${name} ${row.size}: ipt-lint diff peak RSS ≤ ${DIFF_TARGETS.maxRssMiB} MiB`, pass: row.cli.maxRssMiB <= DIFF_TARGETS.maxRssMiB, detail: `${fmt(row.cli.maxRssMiB, 1)} MiB` });
   }
