@@ -173,30 +173,39 @@ function codeUnitsOf(input: DiffInput): CodeUnits {
 
 /** The lines of one side that the parse passes over, adjoining ones joined, in line order: its blocks and declarations marked unread. */
 function unreadLines(layout: SaveLayout): LineStretch[] {
-  const stretches: LineStretch[] = [];
-  let last: LineStretch | null = null;
-  const { declarationFlags, declarationLine, blockFlags, blockLine } = layout;
+  const stretches = new StretchList();
   for (const { firstDeclaration, declarationsEnd, firstBlock, blocksEnd } of layout.sections) {
-    // Declarations and blocks are each in line order: merged, not sorted.
-    let declaration = firstDeclaration;
+    // A save declares a table's chains before its rules; otherwise the two, each in line order, are merged.
+    const declaredFirst = declarationsEnd === firstDeclaration || blocksEnd === firstBlock || layout.declarationLine[declarationsEnd - 1] < layout.blockLine[firstBlock];
     let block = firstBlock;
-    while (declaration < declarationsEnd || block < blocksEnd) {
-      const isDeclaration = block === blocksEnd || (declaration < declarationsEnd && declarationLine[declaration] < blockLine[block]);
-      const item = isDeclaration ? declaration++ : block++;
-      if (((isDeclaration ? declarationFlags : blockFlags)[item] & UNREAD) === 0) continue;
-      const start = isDeclaration ? layout.declarationStart[item] : layout.blockStart[item];
-      const end = isDeclaration ? layout.declarationEnd[item] : layout.blockEnd[item];
-      const lineCount = isDeclaration ? 1 : layout.blockLines[item];
-      if (last !== null && last.end === start) {
-        last.lineCount += lineCount;
-        last.end = end;
-      } else {
-        last = { firstLine: isDeclaration ? declarationLine[item] : blockLine[item], lineCount, start, end };
-        stretches.push(last);
-      }
+    for (let declaration = firstDeclaration; declaration < declarationsEnd; declaration++) {
+      if (!declaredFirst) for (; block < blocksEnd && layout.blockLine[block] < layout.declarationLine[declaration]; block++) stretches.addBlock(layout, block);
+      if ((layout.declarationFlags[declaration] & UNREAD) !== 0) stretches.add(layout.declarationLine[declaration], 1, layout.declarationStart[declaration], layout.declarationEnd[declaration]);
+    }
+    for (; block < blocksEnd; block++) stretches.addBlock(layout, block);
+  }
+  return stretches.list;
+}
+
+/** Stretches of lines in line order, each joined to the one before it when they adjoin. */
+class StretchList {
+  readonly list: LineStretch[] = [];
+  private last: LineStretch | null = null;
+
+  add(firstLine: number, lineCount: number, start: number, end: number): void {
+    const last = this.last;
+    if (last !== null && last.end === start) {
+      last.lineCount += lineCount;
+      last.end = end;
+    } else {
+      this.last = { firstLine, lineCount, start, end };
+      this.list.push(this.last);
     }
   }
-  return stretches;
+
+  addBlock(layout: SaveLayout, block: number): void {
+    if ((layout.blockFlags[block] & UNREAD) !== 0) this.add(layout.blockLine[block], layout.blockLines[block], layout.blockStart[block], layout.blockEnd[block]);
+  }
 }
 
 /**
