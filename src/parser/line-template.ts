@@ -58,6 +58,8 @@ interface TemplateLayout {
   literalRuns: number[];
   literalOffsets: number[];
   literalLengths: number[];
+  /** For a line `-A CHAIN …`: the character two after the chain's name (an option's letter), -1 when the layout does not say. */
+  afterChain: number;
 }
 
 /**
@@ -274,9 +276,13 @@ export function fitsCleanTemplate(line: string, family: Family): boolean {
  */
 function cleanTemplate(line: string, family: Family): RuleTemplate | number | null {
   if (line.indexOf('\t') < 0) {
+    // Most lines start `-A CHAIN `, and what follows the chain's name tells the recent kinds apart before one is matched in full.
+    const chainEnd = line.startsWith('-A ') && line.charCodeAt(3) !== 34 /* " */ ? line.indexOf(' ', 3) : -1;
+    const afterChain = chainEnd < 0 ? -1 : line.charCodeAt(chainEnd + 2);
     for (let k = 0; k < recent.length; k++) {
       const template = recent[k];
-      if (template.family !== family || !matchLayout(template.layout!, line)) continue;
+      const probe = template.layout!.afterChain;
+      if (template.family !== family || (probe >= 0 && afterChain >= 0 && probe !== afterChain) || !matchLayout(template.layout!, line)) continue;
       if (!argumentsPass(template, line)) break;
       if (k > 0) {
         recent[k] = recent[0];
@@ -390,7 +396,7 @@ function quotedStretchEnd(line: string, open: number): number {
 
 /** The template's line as fixed runs between its arguments (see TemplateLayout). */
 function layoutOf(parts: readonly (string | ArgumentKind)[]): TemplateLayout | null {
-  const layout: TemplateLayout = { runs: [], argumentWords: [], argumentKinds: [], afterJump: [], literalWords: [], literalRuns: [], literalOffsets: [], literalLengths: [] };
+  const layout: TemplateLayout = { runs: [], argumentWords: [], argumentKinds: [], afterJump: [], literalWords: [], literalRuns: [], literalOffsets: [], literalLengths: [], afterChain: -1 };
   let run = '';
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
@@ -411,6 +417,8 @@ function layoutOf(parts: readonly (string | ArgumentKind)[]): TemplateLayout | n
     }
   }
   layout.runs.push(run);
+  const after = layout.runs[1];
+  layout.afterChain = layout.runs[0] === '-A ' && layout.argumentWords[0] === 1 && after !== undefined && after.length > 2 ? after.charCodeAt(2) : -1;
   return layout;
 }
 
