@@ -526,10 +526,8 @@ function writtenSpecPlan(template: RuleTemplate, checks: WrittenSpecPlan['argume
  */
 export function writtenSpecFromTemplate(template: RuleTemplate, raw: string, family: Family): string | null {
   const plan = template.writtenSpec;
-  if (plan === null || plan.printsAsWritten === false || !scanWords(raw) || scannedWords !== template.parts.length) return null;
-  // Printed words are single-spaced.
-  for (let word = plan.firstWord; word < scannedWords; word++) if (wordStarts[word] !== wordEnds[word - 1] + 1) return null;
-  if (wordEnds[scannedWords - 1] !== raw.length) return null;
+  // Printed words are single-spaced, as the layout's runs are.
+  if (plan === null || plan.printsAsWritten === false || template.layout === null || raw.indexOf('\t') >= 0 || !matchLayout(template.layout, raw)) return null;
   const ruleFamily = template.onlyFamily ?? family;
   for (const { word, keeps } of plan.arguments) if (!keeps(unquotedWord(raw, word), wordText(raw, word), ruleFamily)) return null;
   const spec = plan.firstWord < scannedWords ? raw.slice(wordStarts[plan.firstWord]) : '';
