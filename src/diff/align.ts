@@ -16,7 +16,24 @@ const MAX_MYERS_EDITS = 400;
  */
 export function alignSequences(before: readonly string[], after: readonly string[]): Array<[number, number]> {
   const pairs: Array<[number, number]> = [];
-  const stack: Array<[number, number, number, number]> = [[0, before.length, 0, after.length]];
+  // Common ends, which are most of two versions of a chain, come out in order; only the middle is sorted.
+  let start = 0;
+  let beforeEnd = before.length;
+  let afterEnd = after.length;
+  while (start < beforeEnd && start < afterEnd && before[start] === after[start]) pairs.push([start, start++]);
+  while (start < beforeEnd && start < afterEnd && before[beforeEnd - 1] === after[afterEnd - 1]) {
+    beforeEnd--;
+    afterEnd--;
+  }
+  if (start < beforeEnd && start < afterEnd) for (const pair of alignMiddle(before, after, start, beforeEnd, afterEnd)) pairs.push(pair);
+  for (let offset = 0; beforeEnd + offset < before.length; offset++) pairs.push([beforeEnd + offset, afterEnd + offset]);
+  return pairs;
+}
+
+/** The pairs of `before[start..beforeEnd)` and `after[start..afterEnd)`, ascending. */
+function alignMiddle(before: readonly string[], after: readonly string[], start: number, beforeEnd: number, afterEnd: number): Array<[number, number]> {
+  const pairs: Array<[number, number]> = [];
+  const stack: Array<[number, number, number, number]> = [[start, beforeEnd, start, afterEnd]];
   while (stack.length > 0) {
     let [a0, a1, b0, b1] = stack.pop()!;
     while (a0 < a1 && b0 < b1 && before[a0] === after[b0]) pairs.push([a0++, b0++]);

@@ -245,10 +245,15 @@ function gaps(before: Side, after: Side): Array<{ before: number[]; after: numbe
   let i = 0;
   let j = 0;
   while (i < beforeCount || j < afterCount) {
-    const gap = { before: [] as number[], after: [] as number[] };
-    for (; i < beforeCount && before.how[i] !== Pairing.Same; i++) if (before.how[i] === Pairing.None) gap.before.push(i);
-    for (; j < afterCount && after.how[j] !== Pairing.Same; j++) if (after.how[j] === Pairing.None) gap.after.push(j);
-    if (gap.before.length > 0 || gap.after.length > 0) result.push(gap);
+    // Most rules are kept in place: a stretch is made only where one is left unpaired.
+    let gap: { before: number[]; after: number[] } | null = null;
+    for (; i < beforeCount && before.how[i] !== Pairing.Same; i++) {
+      if (before.how[i] === Pairing.None) (gap ??= { before: [], after: [] }).before.push(i);
+    }
+    for (; j < afterCount && after.how[j] !== Pairing.Same; j++) {
+      if (after.how[j] === Pairing.None) (gap ??= { before: [], after: [] }).after.push(j);
+    }
+    if (gap !== null) result.push(gap);
     i++;
     j++;
   }
