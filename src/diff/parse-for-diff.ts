@@ -382,17 +382,17 @@ function declarationIndexOf(section: ChainSection, layout: SaveLayout): Map<stri
 }
 
 /**
- * While `after` is scanned, the block of `before` that each of its chains' blocks starts with,
- * word for word: such a block is taken whole, its lines not looked at one by one. Two saves of
- * one host list their chains in the same order, so the blocks of `before` are walked side by
- * side with the scan; names are looked up only where the orders part.
+ * While `after` is scanned, each of its declarations' counterpart in `before`, and the block of
+ * `before` that each of its chains' blocks starts with, word for word: such a block is taken
+ * whole, its lines not looked at one by one. Two saves of one host declare their chains in the
+ * same order, so the declarations of `before` are walked side by side with the scan; names are
+ * looked up only where the orders part, and a block is found through its chain's counterpart.
  */
 class BlockMatcher {
   /** Where the block of `after` that `match` last found ends, and whether it is the same text, counters included. */
   end = 0;
   exact = false;
   private section: ChainSection | null = null;
-  private cursor = 0;
   private declarationCursor = 0;
 
   constructor(
@@ -404,7 +404,6 @@ class BlockMatcher {
 
   enterSection(key: string): void {
     this.section = this.before.sections.find((section) => section.key === key) ?? null;
-    this.cursor = this.section?.firstBlock ?? 0;
     this.declarationCursor = this.section?.firstDeclaration ?? 0;
   }
 
@@ -434,7 +433,7 @@ class BlockMatcher {
     return end - first;
   }
 
-  /** Gives a declaration of `after` its counterpart in `before`, walking `before`'s declarations side by side as `match` walks its blocks. */
+  /** Gives a declaration of `after` its counterpart in `before`, walking `before`'s declarations side by side with the scan. */
   pairDeclaration(after: SaveLayout, declaration: number, text: string): void {
     const section = this.section;
     if (section === null) return;
@@ -456,20 +455,15 @@ class BlockMatcher {
   }
 
   /**
-   * The block of `before` for `chain` when `text` holds its lines at `start` (counters aside, when
-   * they are ignored); -1 otherwise. `end` is then where those lines end in `text`.
+   * The block of `before`'s declaration `counterpart` (-1 for none) when `text` holds its lines at
+   * `start` (counters aside, when they are ignored); -1 otherwise. `end` is then where those lines
+   * end in `text`.
    */
-  match(chain: string, text: string, units: CodeUnits, start: number): number {
-    const section = this.section;
-    if (section === null) return -1;
+  match(counterpart: number, text: string, units: CodeUnits, start: number): number {
+    if (counterpart < 0) return -1;
     const before = this.before;
-    let block = this.cursor;
-    if (block >= section.blocksEnd || before.names[before.blockDeclaration[block]] !== chain) {
-      const declaration = declarationIndexOf(section, before).get(chain);
-      if (declaration === undefined || before.declarationBlock[declaration] < 0) return -1;
-      block = before.declarationBlock[declaration];
-    }
-    this.cursor = block + 1;
+    const block = before.declarationBlock[counterpart];
+    if (block < 0) return -1;
     const from = before.blockStart[block];
     const end = start + before.blockEnd[block] - from;
     // Slices compare natively, several times faster than a loop over the characters; the block must end where a line ends on both sides.
@@ -637,7 +631,7 @@ class SaveScanner {
       this.nextDeclared = next + 1;
       const name = layout.names[next];
       const nameAt = layout.declarationStart[next] + 1;
-      const same = matcher === null ? -1 : matcher.match(name, text, units, start);
+      const same = matcher === null ? -1 : matcher.match(layout.counterpart[next], text, units, start);
       // A block of `before` holds the chain's whole run only when the line after it is another chain's.
       const whole = same >= 0 && !isRuleOf(units, matcher!.end, nameAt, name.length);
       const end = whole ? matcher!.end : rulesEnd(text, units, start, name, nameAt);
