@@ -208,23 +208,33 @@ function pairMoves(before: Side, after: Side, beforeMeaning: (index: number) => 
  * printed for their meaning and then for the output, and most mean exactly what they say.
  */
 class PrintedSpecs {
+  /** Per rule: its printed specification; for a rule not in `unwritten`, also its written text and its meaning. */
   private readonly specs = new Map<Rule, string>();
+  /** Rules whose line does not vouch for its text (see `writtenSpecOf`), asked once. */
+  private readonly unwritten = new Set<Rule>();
   readonly meanings = new Map<Rule, string>();
 
   constructor(private readonly family: Family) {}
 
   of(rule: Rule): string {
-    let spec = this.specs.get(rule);
+    let spec = this.written(rule) ?? this.specs.get(rule);
     if (spec === undefined) {
-      spec = writtenSpecOf(rule, this.family) ?? printRuleSpec(rule, this.family);
+      spec = printRuleSpec(rule, this.family);
       this.specs.set(rule, spec);
     }
     return spec;
   }
 
-  /** Sets the rule's printed specification, found some other way. */
-  remember(rule: Rule, spec: string): void {
-    this.specs.set(rule, spec);
+  /** The rule's specification as its line writes it, when that is both its printed text and its meaning (see `writtenSpecOf`); null otherwise. */
+  written(rule: Rule): string | null {
+    if (this.unwritten.has(rule)) return null;
+    let spec = this.specs.get(rule) ?? null;
+    if (spec === null) {
+      spec = writtenSpecOf(rule, this.family);
+      if (spec === null) this.unwritten.add(rule);
+      else this.specs.set(rule, spec);
+    }
+    return spec;
   }
 }
 
@@ -372,13 +382,10 @@ function comparableText(rule: Rule, family: Family, options: DiffOptions, aliase
   const cache = printed.meanings;
   const cached = cache.get(rule);
   if (cached !== undefined) return cached;
-  if (!rewritesText(options)) {
-    const written = writtenSpecOf(rule, family);
-    if (written !== null) {
-      printed.remember(rule, written);
-      cache.set(rule, written);
-      return written;
-    }
+  const written = rewritesText(options) ? null : printed.written(rule);
+  if (written !== null) {
+    cache.set(rule, written);
+    return written;
   }
   let meaning = meaningRule(rule);
   if (!rewritesText(options) && isOwnMeaning(meaning, rule)) {

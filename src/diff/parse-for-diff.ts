@@ -150,7 +150,12 @@ function hasDuplicates(after: SaveLayout, section: ChainSection, beforeSection: 
     for (let offset = 0; offset < count && inStep; offset++) inStep = after.counterpart[section.firstDeclaration + offset] === beforeSection.firstDeclaration + offset;
     if (inStep) return beforeSection.duplicates;
   }
-  return new Set(after.names.slice(section.firstDeclaration, section.declarationsEnd)).size !== count;
+  return declaresTwice(after, section);
+}
+
+/** Whether the section declares a name twice, in one native pass over its names. */
+function declaresTwice(layout: SaveLayout, section: ChainSection): boolean {
+  return new Set(layout.names.slice(section.firstDeclaration, section.declarationsEnd)).size !== section.declarationsEnd - section.firstDeclaration;
 }
 
 /**
@@ -611,8 +616,7 @@ class SaveScanner {
       line++;
     }
     section.declarationsEnd = layout.names.length;
-    // One native pass over the names, not a map operation per declaration.
-    if (matcher === null) section.duplicates = new Set(layout.names.slice(section.firstDeclaration)).size !== section.declarationsEnd - section.firstDeclaration;
+    if (matcher === null) section.duplicates = declaresTwice(layout, section);
     this.start = start;
     this.line = line;
   }

@@ -250,7 +250,8 @@ interface ParsedNetwork<A> {
  * and these are slices of the file's text, on which V8's compiled expression tells them apart
  * faster than a loop over their characters.
  */
-const PLAIN_IPV4_NETWORK = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\/(?:3[0-2]|[12]\d|\d))?$/;
+const PLAIN_IPV4 = String.raw`(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
+const PLAIN_IPV4_NETWORK = new RegExp(String.raw`^${PLAIN_IPV4}(?:\/(?:3[0-2]|[12]\d|\d))?$`);
 
 function isPlainIPv4Network(text: string): boolean {
   return PLAIN_IPV4_NETWORK.test(text);
@@ -485,7 +486,7 @@ function addressRangeProblem(value: string, family: Family): string | null {
 
 /** DNAT/SNAT: `[addr[-addr]][:port[-port[/base]]]`, IPv6 bracketed when ports follow (`[::1]:80`). */
 /** `a.b.c.d` or `a.b.c.d:port` in its plainest spelling, as kube-proxy and Docker write every DNAT: accepted without taking it apart. */
-const PLAIN_IPV4_NAT_TARGET = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?::(?:[1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d\d|655[0-2]\d|6553[0-5]))?$/;
+const PLAIN_IPV4_NAT_TARGET = new RegExp(String.raw`^${PLAIN_IPV4}(?::(?:[1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d\d|655[0-2]\d|6553[0-5]))?$`);
 
 function natRangeProblem(value: string, family: Family): string | null {
   if (family === 'ipv4' && PLAIN_IPV4_NAT_TARGET.test(value)) return null;
